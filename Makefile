@@ -1,0 +1,82 @@
+# DxOps: every target installs what it needs first, and is safe to run again.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# onnxruntime-node's install script downloads CUDA binaries from outside the npm registry;
+# the CPU binaries ship inside the package, so skip the download.
+export ONNXRUNTIME_NODE_INSTALL := skip
+export NPM_CONFIG_UPDATE_NOTIFIER := false
+export NPM_CONFIG_FUND := false
+export NPM_CONFIG_AUDIT := false
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+STAMPS := .make
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: help install prereqs lint format typecheck test test-ts test-py synth validate demo serve bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+prereqs:
+	@scripts/check-prereqs.sh
+
+$(STAMPS)/node: package.json package-lock.json | prereqs
+	@mkdir -p $(STAMPS)
+	# `npm install` (not `npm ci`): with the lock present it installs the locked versions; npm 11's `ci` rejects
+	# locks that omit other platforms' optional binaries (biome, esbuild), which npm itself writes that way.
+	npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# uv installs the hashed lock in seconds; it is pinned and installed into the venv itself.
+$(STAMPS)/python: requirements.txt | prereqs
+	@mkdir -p $(STAMPS)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.txt
+	@touch $@
+
+install: $(STAMPS)/node $(STAMPS)/python ## Install Node and Python dependencies (idempotent)
+
+lint: install ## Biome (TypeScript) and ruff (Python): format and lint checks
+	npx biome check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Apply the formatters
+	npx biome check --write .
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: install ## tsc in strict mode, no emit
+	npx tsc -p tsconfig.json --noEmit
+
+test-ts: install ## jest
+	npx jest --ci
+
+test-py: install ## pytest for the pipeline steps
+	$(VENV)/bin/pytest -q pipelines
+
+synth: install ## cdk synth every stage (no AWS credentials needed)
+	npx cdk synth --quiet > /dev/null
+
+validate: synth ## cfn-lint on every synthesized template
+	$(VENV)/bin/cfn-lint cdk.out/*.template.json
+
+test: lint typecheck test-ts test-py validate ## Everything CI runs
+
+demo: install ## The main job on the embedded default
+	@scripts/demo.sh
+
+serve: install ## Start the inference service on HOST:PORT
+	@echo "dxops: the inference service is not built yet (issue #4); nothing to serve." >&2; exit 1
+
+bench: install ## Benchmarks (print numbers)
+	@echo "dxops: no benchmarks yet (issues #4 and #7 add them)."
+
+clean: ## Remove build output and local state (keeps installs)
+	rm -rf cdk.out dist coverage .dxops

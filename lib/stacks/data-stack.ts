@@ -1,0 +1,79 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import { SecureBucket } from '../constructs/secure-bucket';
+
+export interface DataStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/**
+ * Stateful data plane: the customer-managed key and the raw, processed, model-artifact and audit buckets.
+ * Construct ids here are API (they fix the logical ids of stateful resources): never rename them.
+ */
+export class DataStack extends Stack {
+  public readonly key: kms.Key;
+  public readonly accessLogsBucket: s3.Bucket;
+  public readonly rawBucket: s3.Bucket;
+  public readonly processedBucket: s3.Bucket;
+  public readonly artifactsBucket: s3.Bucket;
+  public readonly auditBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const retain = props.config.retainData;
+
+    this.key = new kms.Key(this, 'DataKey', {
+      description: 'DxOps data key: raw, processed, model artifacts and audit records',
+      enableKeyRotation: true,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // S3 server access logs can only be delivered to SSE-S3 buckets, not SSE-KMS ones.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    NagSuppressions.addResourceSuppressions(this.accessLogsBucket, [
+      { id: 'AwsSolutions-S1', reason: 'This is the access-log destination; logging it to itself would loop.' },
+      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'Access-log destination bucket; see AwsSolutions-S1.' },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason: 'S3 server access logging only delivers to SSE-S3 buckets; the logs hold no patient data.',
+      },
+      {
+        id: 'HIPAA.Security-S3BucketReplicationEnabled',
+        reason: 'Access logs are operational data; versioning plus retention is the recovery mechanism.',
+      },
+    ]);
+
+    const bucket = (name: string) =>
+      new SecureBucket(this, name, {
+        encryptionKey: this.key,
+        serverAccessLogsBucket: this.accessLogsBucket,
+        retain,
+      }).bucket;
+    this.rawBucket = bucket('RawBucket');
+    this.processedBucket = bucket('ProcessedBucket');
+    this.artifactsBucket = bucket('ArtifactsBucket');
+    this.auditBucket = bucket('AuditBucket');
+    for (const b of [this.rawBucket, this.processedBucket, this.artifactsBucket, this.auditBucket]) {
+      NagSuppressions.addResourceSuppressions(b, [
+        {
+          id: 'HIPAA.Security-S3BucketReplicationEnabled',
+          reason:
+            'Single-region deployment; cross-region replication is a per-hospital decision (docs/runbooks/deploy.md).',
+        },
+      ]);
+    }
+  }
+}
