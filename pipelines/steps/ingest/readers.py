@@ -1,0 +1,88 @@
+"""Spark readers: list each source's files, read them without losing line numbers, and stage every record.
+
+CSV files go through textFile + zipWithIndex (large files still split across tasks, and the line number is the
+row key); phenopacket files are small, so wholeTextFiles reads each one whole."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from py4j.protocol import Py4JJavaError
+from pyspark import RDD
+from pyspark.broadcast import Broadcast
+from pyspark.sql import SparkSession
+
+from ingest import staging
+from ingest.storage import IngestError, list_files
+
+# source -> (folder under raw_uri, file name endings it reads)
+LAYOUT = {
+    "ddxplus": ("ddxplus", (".csv",)),
+    "kaggle": ("kaggle", (".csv",)),
+    "phenopacket": ("phenopackets", (".json", ".jsonl")),
+}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    source: str
+    uri: str
+    name: str  # path relative to the source folder: the file part of every row's location
+    header: tuple[str, ...] = ()
+    header_problem: str | None = None
+
+
+def discover(spark: SparkSession, roots: dict[str, str]) -> list[InputFile]:
+    """Every input file per source, with the CSV header checked once on the driver."""
+    found = []
+    for source, root in roots.items():
+        for uri, name in list_files(spark, root, LAYOUT[source][1]):
+            if source == "phenopacket":
+                found.append(InputFile(source, uri, name))
+                continue
+            # An empty file holds no records: no header to check, and it shows in the report with zero rows.
+            header = _csv_header(spark, uri)
+            problem = staging.header_problem(source, list(header)) if header else None
+            found.append(InputFile(source, uri, name, header, problem))
+    return found
+
+
+def stage_all(spark: SparkSession, files: list[InputFile], ref: Broadcast) -> RDD:
+    """One staged row per record read, across all files (an RDD of ``record.STAGED_SCHEMA`` tuples)."""
+    sc = spark.sparkContext
+    parts = [_csv_rows(sc, f, ref) for f in files if f.source != "phenopacket"]
+    packets = [f for f in files if f.source == "phenopacket"]
+    if packets:
+        parts.append(_json_rows(sc, packets, ref))
+    return sc.union(parts) if parts else sc.emptyRDD()
+
+
+def _csv_header(spark: SparkSession, uri: str) -> tuple[str, ...]:
+    try:
+        first = spark.sparkContext.textFile(uri).take(1)
+    except Py4JJavaError as err:
+        raise IngestError(f"{uri}: cannot be read: {err.java_exception}") from None
+    return tuple(next(csv.reader([first[0].lstrip("\ufeff")]))) if first else ()
+
+
+def _csv_rows(sc, f: InputFile, ref: Broadcast) -> RDD:
+    source, name, header, problem = f.source, f.name, list(f.header), f.header_problem
+
+    def stage_partition(lines):
+        reference = ref.value
+        for text, index in lines:
+            if index > 0 and text.strip():  # line 0 is the header; a blank line is not a record
+                yield staging.stage_csv_line(source, name, index + 1, text, header, problem, reference)
+
+    return sc.textFile(f.uri).zipWithIndex().mapPartitions(stage_partition)
+
+
+def _json_rows(sc, files: list[InputFile], ref: Broadcast) -> RDD:
+    names = {f.uri: f.name for f in files}
+
+    def stage_file(item):
+        uri, text = item
+        return staging.stage_json_file("phenopacket", names.get(uri, uri), text, ref.value)
+
+    return sc.wholeTextFiles(",".join(names)).flatMap(stage_file)
