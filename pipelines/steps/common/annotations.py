@@ -1,0 +1,140 @@
+"""Parsing of the HPO disease annotations (``phenotype.hpoa``) and ``genes_to_disease``.
+
+Frequencies become numbers in [0, 1] and onset terms become age ranges in years, so the model can use them.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# HPO frequency classes -> midpoint of the class's range (https://hpo.jax.org/app/browse/term/HP:0040279).
+FREQUENCY_CLASSES = {
+    "HP:0040280": 1.0,  # Obligate
+    "HP:0040281": 0.9,  # Very frequent (80-99%)
+    "HP:0040282": 0.545,  # Frequent (30-79%)
+    "HP:0040283": 0.17,  # Occasional (5-29%)
+    "HP:0040284": 0.025,  # Very rare (1-4%)
+    "HP:0040285": 0.0,  # Excluded (0%)
+}
+# When the annotation gives no frequency: HPO's own guidance treats it as unknown; 0.5 is the neutral choice.
+DEFAULT_FREQUENCY = 0.5
+
+# Onset terms -> (earliest, latest) age in years.
+ONSET_YEARS = {
+    "HP:0030674": (0.0, 0.0),  # Antenatal
+    "HP:0011460": (0.0, 0.0),  # Embryonal
+    "HP:0011461": (0.0, 0.0),  # Fetal
+    "HP:0003577": (0.0, 0.0),  # Congenital
+    "HP:0003623": (0.0, 0.08),  # Neonatal
+    "HP:0003593": (0.08, 1.0),  # Infantile
+    "HP:0011463": (1.0, 5.0),  # Childhood
+    "HP:0003621": (5.0, 15.0),  # Juvenile
+    "HP:0003581": (16.0, 100.0),  # Adult
+    "HP:0011462": (16.0, 40.0),  # Young adult
+    "HP:0025708": (16.0, 19.0),  # Early young adult
+    "HP:0025709": (19.0, 25.0),  # Intermediate young adult
+    "HP:0025710": (25.0, 40.0),  # Late young adult
+    "HP:0003596": (40.0, 60.0),  # Middle age
+    "HP:0003584": (60.0, 100.0),  # Late
+    "HP:0034198": (10.0, 20.0),  # Second decade
+    "HP:0034197": (20.0, 30.0),  # Third decade
+    "HP:0034196": (30.0, 40.0),  # Fourth decade
+    "HP:0034199": (40.0, 50.0),  # Fifth decade
+}
+
+
+def parse_frequency(value: str) -> float:
+    """HPO frequency term, ``n/m`` or ``x%`` -> probability in [0, 1]; empty -> DEFAULT_FREQUENCY."""
+    value = value.strip()
+    if not value:
+        return DEFAULT_FREQUENCY
+    if value in FREQUENCY_CLASSES:
+        return FREQUENCY_CLASSES[value]
+    if "/" in value:
+        n, m = value.split("/", 1)
+        return min(1.0, int(n) / int(m)) if int(m) > 0 else DEFAULT_FREQUENCY
+    if value.endswith("%"):
+        return min(1.0, float(value[:-1]) / 100.0)
+    raise ValueError(f"unknown HPO frequency {value!r}")
+
+
+@dataclass
+class DiseaseAnnotations:
+    id: str
+    name: str
+    # observed phenotype -> frequency (max over rows, after resolving ids)
+    phenotypes: dict[str, float] = field(default_factory=dict)
+    excluded: set[str] = field(default_factory=set)
+    onset: list[tuple[float, float]] = field(default_factory=list)
+    sexes: set[str] = field(default_factory=set)
+    references: set[str] = field(default_factory=set)
+    # phenotype -> the references that support it (for leakage-controlled evaluation)
+    phenotype_references: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def read_hpoa(path: str | Path, resolve) -> tuple[str, dict[str, DiseaseAnnotations], list[str]]:
+    """Reads ``phenotype.hpoa``. ``resolve`` maps an HPO id to its current id or None.
+
+    Returns (version, diseases by id, unresolved term ids seen). Unresolved terms are reported, never silently lost.
+    """
+    version = "unknown"
+    diseases: dict[str, DiseaseAnnotations] = {}
+    unresolved: list[str] = []
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        header_seen = False
+        for raw in fh:
+            if raw.startswith("#version:"):
+                version = raw.split(":", 1)[1].strip()
+                continue
+            if raw.startswith("#") or not raw.strip():
+                continue
+            row = raw.rstrip("\n").split("\t")
+            if not header_seen:
+                header_seen = True
+                if row[0] != "database_id":
+                    raise ValueError(f"{path}: expected the phenotype.hpoa header, got {row[:3]}")
+                continue
+            if len(row) < 11:
+                raise ValueError(f"{path}: annotation row has {len(row)} columns, expected 12: {row[:2]}")
+            _add_row(diseases, row, resolve, unresolved)
+    return version, diseases, unresolved
+
+
+def _add_row(diseases, row, resolve, unresolved) -> None:
+    did, name, qualifier, hpo_id, reference, _evidence, onset, frequency, sex, _mod, aspect = row[:11]
+    disease = diseases.setdefault(did, DiseaseAnnotations(did, name))
+    disease.references.add(reference)
+    if sex:
+        disease.sexes.add(sex.lower())
+    if onset in ONSET_YEARS:
+        disease.onset.append(ONSET_YEARS[onset])
+    if aspect == "C":
+        if hpo_id in ONSET_YEARS:
+            disease.onset.append(ONSET_YEARS[hpo_id])
+        return
+    if aspect != "P":
+        return
+    term = resolve(hpo_id)
+    if term is None:
+        unresolved.append(hpo_id)
+        return
+    freq = parse_frequency(frequency)
+    if qualifier == "NOT" or freq == 0.0:
+        disease.excluded.add(term)
+        return
+    disease.phenotypes[term] = max(freq, disease.phenotypes.get(term, 0.0))
+    disease.phenotype_references[term].add(reference)
+
+
+def read_genes_to_disease(path: str | Path) -> dict[str, set[str]]:
+    """disease id -> gene symbols."""
+    genes: dict[str, set[str]] = defaultdict(set)
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            genes[row["disease_id"]].add(row["gene_symbol"])
+    return dict(genes)

@@ -1,0 +1,76 @@
+"""The combined differential in Python: common-disease model + orphan ranker + orphan suspicion.
+
+P(common disease c) = (1 - s) * P_common(c) and P(orphan disease d) = s * P_orphan(d), where s is the orphan
+suspicion. This is the reference the exported ONNX graph must reproduce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import joblib
+import numpy as np
+
+from common.features import CommonFeatureSpec, Request, closure_of
+from common.io import read_json
+from common.orphan_model import OrphanMatrices, OrphanParams, OrphanScorer, build_matrices
+
+
+def suspicion_features(
+    orphan_scores: np.ndarray, common_probs: np.ndarray, req: Request, evidence: np.ndarray
+) -> np.ndarray:
+    n_obs = len(req.observed)
+    return np.array(
+        [
+            float(orphan_scores.max()) / max(1, n_obs),
+            float(common_probs.max()),
+            np.log1p(n_obs),
+            np.log1p(float(evidence.sum())),
+            np.log1p(len(req.tokens)),
+        ],
+        np.float32,
+    )
+
+
+@dataclass
+class Suspicion:
+    coef: np.ndarray
+    intercept: float
+
+    def __call__(self, features: np.ndarray) -> float:
+        return float(1.0 / (1.0 + np.exp(-(features @ self.coef + self.intercept))))
+
+    def to_dict(self) -> dict:
+        return {"coef": [float(x) for x in self.coef], "intercept": float(self.intercept)}
+
+
+class DiagnosisModel:
+    def __init__(self, kb_dir: Path, model_dir: Path, matrices: OrphanMatrices | None = None):
+        self.vocabulary = read_json(kb_dir / "vocabulary.json")
+        self.catalog = read_json(kb_dir / "catalog.json")["diseases"]
+        self.evidences = read_json(kb_dir / "evidences.json")
+        index = {t["id"]: i for i, t in enumerate(self.vocabulary["terms"])}
+        self.spec = CommonFeatureSpec.from_kb(self.evidences, index)
+        self.ordinal = self.spec.ordinal_matrix()
+        self.params = OrphanParams(**read_json(model_dir / "orphan-params.json"))
+        self.matrices = matrices or build_matrices(self.vocabulary, self.catalog, self.params)
+        self.scorer = OrphanScorer(self.matrices, self.params)
+        self.common = joblib.load(model_dir / "common-model.joblib")
+        sus = read_json(model_dir / "suspicion.json")
+        self.suspicion = Suspicion(np.array(sus["coef"], np.float32), sus["intercept"])
+        self.n_common = sum(1 for d in self.catalog if d["category"] == "common")
+
+    def parts(self, req: Request):
+        closure = closure_of(req.observed, self.matrices.full_ancestors)
+        x = self.spec.vector(req, closure, self.ordinal)
+        common = self.common.predict_proba(x[None, :])[0].astype(np.float32)
+        scores = self.scorer.scores(req.observed, req.excluded, req.age, req.sex)
+        orphan = self.scorer.probabilities(req.observed, req.excluded, req.age, req.sex)
+        evidence = x[: len(self.spec.tokens)]
+        s = self.suspicion(suspicion_features(scores, common, req, evidence))
+        return common, orphan, scores, s
+
+    def predict(self, req: Request) -> tuple[np.ndarray, float]:
+        common, orphan, _, s = self.parts(req)
+        return np.concatenate([(1.0 - s) * common, s * orphan]).astype(np.float32), s

@@ -1,0 +1,88 @@
+"""Request featurization shared by training, evaluation and the exported graph (which repeats it in ONNX).
+
+A request is the canonical record's clinical part: observed and excluded HPO terms (vocabulary indices),
+questionnaire tokens, age and sex. Phenotypes switch on the questionnaire tokens they map to (a token is on when
+the patient shows its HPO term or a more specific one), so a clinician who only enters HPO terms still reaches the
+common-disease model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from common.ddxplus import TOKEN_SEP
+
+UNKNOWN_AGE_FEATURE = 0.4  # the training population's typical age / 100, used when age is not given
+
+
+@dataclass
+class Request:
+    observed: list[int]
+    excluded: list[int] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=list)  # indices into evidences.json tokens
+    age: float = -1.0
+    sex: int = 0  # 0 unknown, 1 female, 2 male
+
+
+@dataclass
+class CommonFeatureSpec:
+    """Layout of the common model's input: tokens, then ordinal values, then age, age-unknown, female, male."""
+
+    tokens: list[str]
+    ordinal: list[tuple[str, list[int]]]  # (evidence code, its integer values) for 0-10 style scales
+    mapped_terms: list[int]  # vocabulary index of the HPO term ...
+    mapped_tokens: list[int]  # ... that switches on this token
+
+    @classmethod
+    def from_kb(cls, evidences_doc: dict, vocab_index: dict[str, int]) -> CommonFeatureSpec:
+        tokens = evidences_doc["tokens"]
+        tindex = {t: i for i, t in enumerate(tokens)}
+        ordinal = []
+        for code, ev in sorted(evidences_doc["evidences"].items()):
+            values = [v for v in ev["values"]] if ev["dataType"] == "C" else []
+            if values and all(v.lstrip("-").isdigit() for v in values):
+                ordinal.append((code, sorted(int(v) for v in values)))
+        pairs = sorted(
+            (vocab_index[h], tindex[t]) for t, h in evidences_doc.get("hpo", {}).items() if t in tindex
+        )
+        return cls(tokens, ordinal, [p[0] for p in pairs], [p[1] for p in pairs])
+
+    @property
+    def width(self) -> int:
+        return len(self.tokens) + len(self.ordinal) + 4
+
+    def ordinal_matrix(self) -> np.ndarray:
+        """[E, O]: token -> its scale value / max, so evidence @ matrix gives the ordinal features."""
+        index = {t: i for i, t in enumerate(self.tokens)}
+        mat = np.zeros((len(self.tokens), len(self.ordinal)), np.float32)
+        for j, (code, values) in enumerate(self.ordinal):
+            top = max(values) or 1
+            for v in values:
+                mat[index[f"{code}{TOKEN_SEP}{v}"], j] = v / top
+        return mat
+
+    def evidence_vector(self, req: Request, closure: set[int]) -> np.ndarray:
+        ev = np.zeros(len(self.tokens), np.float32)
+        ev[req.tokens] = 1.0
+        for term, tok in zip(self.mapped_terms, self.mapped_tokens, strict=True):
+            if term in closure:
+                ev[tok] = 1.0
+        return ev
+
+    def vector(self, req: Request, closure: set[int], ordinal: np.ndarray | None = None) -> np.ndarray:
+        ev = self.evidence_vector(req, closure)
+        ordm = self.ordinal_matrix() if ordinal is None else ordinal
+        known = req.age >= 0
+        tail = [
+            req.age / 100.0 if known else UNKNOWN_AGE_FEATURE,
+            0.0 if known else 1.0,
+            1.0 if req.sex == 1 else 0.0,
+            1.0 if req.sex == 2 else 0.0,
+        ]
+        return np.concatenate([ev, ev @ ordm, np.array(tail, np.float32)])
+
+
+def closure_of(observed: list[int], full_ancestors: list[list[int]]) -> set[int]:
+    return {a for q in observed for a in full_ancestors[q]}

@@ -1,0 +1,246 @@
+"""The orphan-disease ranker: a phenotype likelihood model over the HPO annotations.
+
+For an observed term q and a disease d, the evidence is the best match of q or one of its ancestors t (up to
+``max_up`` levels) against d's propagated profile F[d, t] (the highest annotated frequency at or below t), relative
+to the background b(t) (the mean of F over diseases), discounted by ``gamma`` per level climbed, floored at
+``epsilon`` (an unexplained finding: noise, or a disease we do not know well):
+
+    s_d = sum_q log max(eps, max_t gamma^dist(q,t) * F[d,t] / b(t))
+        + w_excluded * sum_e log(1 - F[d,e])          explicitly excluded findings the disease usually has
+        + w_not * #(NOT annotations of d among the ancestors of the observed findings)
+        + w_onset * [age < earliest onset of d]       too young for the disease
+        + w_sex * [sex-specific disease, other sex]
+        + w_missing * sum of log(1 - 0.9 f) over d's annotations the patient does not show
+        + w_size * log(1 + #annotations of d) + w_transferred * [profile borrowed from gene relatives]
+
+P(d | orphan) = softmax(s / temperature). The same arithmetic runs here (numpy, for training and evaluation) and in
+the exported ONNX graph (for serving); the export step checks they agree.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import sparse
+
+EXCLUDED_CAP = 0.95
+MISSING_SCALE = 0.9  # an unreported obligate finding costs log(0.1): case reports omit findings, so never log(0)  # 1 - F is floored at 0.05: an obligate finding that is absent is strong, not infinite, evidence
+
+
+@dataclass
+class OrphanParams:
+    epsilon: float = 0.05
+    gamma: float = 0.5
+    max_up: int = 4
+    w_excluded: float = 1.0
+    w_not: float = -3.0
+    w_onset: float = -2.0
+    w_sex: float = -4.0
+    w_size: float = 0.0
+    w_missing: float = 0.2
+    w_transferred: float = -1.0
+    transfer: float = 0.9
+    # ancestors shared by more than this share of diseases are too general to discriminate; skipping them keeps
+    # the number of sparse entries a request touches small (latency) at no measurable cost in accuracy
+    max_background: float = 0.05
+    temperature: float = 1.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class OrphanMatrices:
+    """Everything the ranker needs, indexed by vocabulary term index and orphan-disease index."""
+
+    disease_ids: list[str]
+    profile: sparse.csc_matrix  # [D, T] propagated frequency F / background b (the likelihood ratio at t)
+    excluded_log: sparse.csc_matrix  # [D, T] log(1 - min(F, cap)) on the propagated profile
+    not_annot: sparse.csc_matrix  # [D, T] 1 where d has a NOT annotation at t
+    ancestors: np.ndarray  # [T+1, K] ancestor indices within max_up levels (padded with T)
+    distances: np.ndarray  # [T+1, K] levels between the term and that ancestor
+    onset_min: np.ndarray  # [D] earliest onset in years (-1 = unknown)
+    sex: np.ndarray  # [D] 0 any, 1 female only, 2 male only
+    size: np.ndarray  # [D] log(1 + #annotations)
+    missing_log: (
+        sparse.csc_matrix
+    )  # [D, T] log(1 - 0.9 f) at each direct annotation (the cost of not seeing it)
+    missing_total: np.ndarray  # [D] sum of missing_log over the disease's annotations
+    transferred: np.ndarray  # [D] 1 for diseases whose profile is borrowed from gene relatives
+    full_ancestors: list  # per term: every ancestor index, itself included
+
+
+def term_ancestors(parents: list[list[int]], max_up: int, skip: set[int]) -> tuple[np.ndarray, np.ndarray]:
+    """For each term, its ancestors (itself included) within ``max_up`` is_a steps and their shortest distance."""
+    n = len(parents)
+    lists: list[list[tuple[int, int]]] = []
+    for t in range(n):
+        seen = {t: 0}
+        queue = deque([t])
+        while queue:
+            u = queue.popleft()
+            if seen[u] == max_up:
+                continue
+            for p in parents[u]:
+                if p not in seen:
+                    seen[p] = seen[u] + 1
+                    queue.append(p)
+        lists.append(sorted((d, a) for a, d in seen.items() if a == t or a not in skip))
+    width = max(len(x) for x in lists)
+    anc = np.full((n + 1, width), n, dtype=np.int64)
+    dist = np.zeros((n + 1, width), dtype=np.float32)
+    for t, items in enumerate(lists):
+        for j, (d, a) in enumerate(items):
+            anc[t, j], dist[t, j] = a, d
+    return anc, dist
+
+
+def disease_profiles(catalog: list[dict], transfer: float) -> list[dict[str, float]]:
+    """Direct annotations per orphan disease; an unannotated disease borrows the union of its gene relatives',
+    scaled by ``transfer`` < 1 so that a relative with its own annotations ranks just above it."""
+    direct = {d["id"]: {p["id"]: p["frequency"] for p in d["phenotypes"]} for d in catalog}
+    out = []
+    for d in catalog:
+        if d["annotated"]:
+            out.append(direct[d["id"]])
+            continue
+        merged: dict[str, float] = {}
+        for r in d.get("transferredFrom", []):
+            for t, f in direct.get(r, {}).items():
+                merged[t] = max(merged.get(t, 0.0), f)
+        out.append({t: transfer * f for t, f in merged.items()})
+    return out
+
+
+def build_matrices(vocabulary: dict, catalog: list[dict], params: OrphanParams) -> OrphanMatrices:
+    terms = vocabulary["terms"]
+    index = {t["id"]: i for i, t in enumerate(terms)}
+    parents = [t["parents"] for t in terms]
+    all_anc = _full_ancestors(parents)
+    orphans = [d for d in catalog if d["category"] == "orphan"]
+    profiles = disease_profiles(orphans, params.transfer)
+    n_terms, n_dis = len(terms), len(orphans)
+
+    rows, cols, vals = [], [], []
+    for di, prof in enumerate(profiles):
+        prop: dict[int, float] = {}
+        for tid, f in prof.items():
+            for a in all_anc[index[tid]]:
+                if f > prop.get(a, 0.0):
+                    prop[a] = f
+        rows.extend([di] * len(prop))
+        cols.extend(prop.keys())
+        vals.extend(prop.values())
+    freq = sparse.csc_matrix((np.array(vals, np.float32), (rows, cols)), shape=(n_dis, n_terms))
+    background = np.asarray(freq.mean(axis=0)).ravel()
+    background = np.maximum(background, 1.0 / n_dis)
+    ratio = freq.multiply(1.0 / background[None, :]).tocsc().astype(np.float32)
+    excl = freq.copy()
+    excl.data = np.log1p(-np.minimum(excl.data, EXCLUDED_CAP)).astype(np.float32)
+
+    nrows, ncols = [], []
+    for di, d in enumerate(orphans):
+        for tid in d.get("excludedPhenotypes", []):
+            if tid in index:
+                nrows.append(di)
+                ncols.append(index[tid])
+    not_annot = sparse.csc_matrix((np.ones(len(nrows), np.float32), (nrows, ncols)), shape=(n_dis, n_terms))
+
+    skip = {index[t] for t in ("HP:0000001", "HP:0000118") if t in index}
+    skip |= {int(t) for t in np.flatnonzero(background > params.max_background)}
+    anc, dist = term_ancestors(parents, params.max_up, skip)
+    onset = np.array([(d.get("onsetYears") or [-1])[0] for d in orphans], np.float32)
+    sex = np.array([{"female": 1, "male": 2}.get(d.get("sex") or "", 0) for d in orphans], np.int64)
+    size = np.log1p(np.array([len(p) for p in profiles], np.float32))
+    mrows, mcols, mvals = [], [], []
+    for di, prof in enumerate(profiles):
+        for tid, f in prof.items():
+            mrows.append(di)
+            mcols.append(index[tid])
+            mvals.append(np.log1p(-MISSING_SCALE * min(f, 1.0)))
+    missing = sparse.csc_matrix((np.array(mvals, np.float32), (mrows, mcols)), shape=(n_dis, n_terms))
+    missing_total = np.asarray(missing.sum(axis=1)).ravel().astype(np.float32)
+    transferred = np.array([0.0 if d["annotated"] else 1.0 for d in orphans], np.float32)
+    return OrphanMatrices(
+        [d["id"] for d in orphans],
+        ratio,
+        excl.tocsc(),
+        not_annot,
+        anc,
+        dist,
+        onset,
+        sex,
+        size,
+        missing,
+        missing_total,
+        transferred,
+        [sorted(a) for a in all_anc],
+    )
+
+
+def _full_ancestors(parents: list[list[int]]) -> list[set[int]]:
+    memo: list[set[int] | None] = [None] * len(parents)
+
+    def visit(t: int) -> set[int]:
+        if memo[t] is None:
+            out = {t}
+            for p in parents[t]:
+                out |= visit(p)
+            memo[t] = out
+        return memo[t]
+
+    import sys
+
+    sys.setrecursionlimit(max(10000, sys.getrecursionlimit()))
+    return [visit(t) for t in range(len(parents))]
+
+
+class OrphanScorer:
+    """Scores cases against every orphan disease, caching per-term match vectors (terms repeat across cases)."""
+
+    def __init__(self, m: OrphanMatrices, params: OrphanParams):
+        self.m, self.p = m, params
+        self._term_cache: dict[int, np.ndarray] = {}
+
+    def _match(self, q: int) -> np.ndarray:
+        vec = self._term_cache.get(q)
+        if vec is None:
+            vec = np.zeros(self.m.profile.shape[0], np.float32)
+            for a, d in zip(self.m.ancestors[q], self.m.distances[q], strict=True):
+                if a == self.m.profile.shape[1]:
+                    continue
+                col = self.m.profile[:, a]
+                if col.nnz:
+                    np.maximum.at(vec, col.indices, col.data * (self.p.gamma**d))
+            vec = np.log(np.maximum(vec, self.p.epsilon))
+            self._term_cache[q] = vec
+        return vec
+
+    def scores(self, observed: list[int], excluded: list[int], age: float, sex: int) -> np.ndarray:
+        m, p = self.m, self.p
+        s = p.w_size * m.size + p.w_transferred * m.transferred + p.w_missing * m.missing_total
+        closure = sorted({a for q in observed for a in m.full_ancestors[q]})
+        if closure:
+            # annotations the patient shows (at the same or a more specific term) are not missing
+            s = s - p.w_missing * np.asarray(m.missing_log[:, closure].sum(axis=1)).ravel()
+            s = s + p.w_not * np.asarray(m.not_annot[:, closure].sum(axis=1)).ravel()
+        for q in observed:
+            s = s + self._match(q)
+        for e in excluded:
+            col = m.excluded_log[:, e]
+            if col.nnz:
+                s = s.copy()
+                s[col.indices] += p.w_excluded * col.data
+        if age >= 0:
+            s = s + p.w_onset * ((m.onset_min >= 0) & (age < m.onset_min * 0.8)).astype(np.float32)
+        if sex in (1, 2):
+            s = s + p.w_sex * ((m.sex != 0) & (m.sex != sex)).astype(np.float32)
+        return s
+
+    def probabilities(self, observed, excluded, age, sex) -> np.ndarray:
+        s = self.scores(observed, excluded, age, sex) / self.p.temperature
+        s = s - s.max()
+        e = np.exp(s)
+        return e / e.sum()

@@ -1,0 +1,181 @@
+"""EvaluateModel step: held-out common-disease patients, simulated and time-split orphan cases, the quality gate.
+
+Inputs: ``--processed-dir``, ``--kb-dir``, ``--model-dir``. Output (``--evaluation-dir``): evaluation.json (the
+SageMaker PropertyFile the CheckQuality condition reads: ``gate.passed``) and report.html.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+from common.diagnosis_model import DiagnosisModel
+from common.features import Request
+from common.io import read_json, write_json
+from common.orphan_model import OrphanScorer
+from common.records import RecordEncoder, holdout_split, load_records
+from common.simulate import Noise, simulate_cases
+from evaluate import gate
+from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
+from evaluate.report import render_report
+from train.orphan_tuning import timesplit_cases, timesplit_matrices
+
+SIM_EVAL_SEED = 1000  # training simulates with seed+1 and seed+2: these patients are new to the model
+HALF_SEED = 7
+
+
+def log(msg: str) -> None:
+    print(f"[EvaluateModel] {msg}", flush=True)
+
+
+def half_evidence(req: Request, tokens: list[str], hpo: dict[str, str], vindex: dict, rng) -> Request:
+    """Removes half of the patient's questionnaire answers, and the phenotypes that came only from them."""
+    kept = (
+        sorted(rng.choice(req.tokens, len(req.tokens) - len(req.tokens) // 2, replace=False).tolist())
+        if req.tokens
+        else []
+    )
+    observed = set()
+    for t in kept:
+        tok = tokens[t]
+        h = hpo.get(tok) or hpo.get(tok.split("_@_")[0])
+        if h in vindex:
+            observed.add(vindex[h])
+    return Request(sorted(observed), req.excluded, kept, req.age, req.sex)
+
+
+def evaluate_views(
+    model: DiagnosisModel, views: dict[str, list[Request]], truths: list[int], names: dict
+) -> tuple[dict, list]:
+    out, calib = {}, []
+    for view, reqs in views.items():
+        ranks, preds, susp = [], [], []
+        for req, y in zip(reqs, truths, strict=True):
+            probs, s = model.predict(req)
+            ranks.append(rank_of(probs, y))
+            preds.append(int(np.argmax(probs)))
+            susp.append(s)
+            calib.append((float(probs.max()), int(np.argmax(probs)) == y))
+        m = ranking_metrics(ranks)
+        recall, macro_f1 = per_class(truths, preds, names)
+        m.update(
+            {"macroF1": macro_f1, "meanOrphanSuspicion": round(float(np.mean(susp)), 4) if susp else None}
+        )
+        if view == "complete":
+            m["perDisease"] = recall
+        out[view] = m
+    return out, calib
+
+
+def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: dict, champion: dict) -> dict:
+    started = time.time()
+    model = DiagnosisModel(kb, model_dir)
+    catalog, vocab = model.catalog, model.vocabulary
+    cindex = {d["id"]: i for i, d in enumerate(catalog)}
+    names = {i: d["name"] for i, d in enumerate(catalog)}
+    vindex = {t["id"]: i for i, t in enumerate(vocab["terms"])}
+    encoder = RecordEncoder(vocab, model.spec.tokens)
+    _, held_out = holdout_split(load_records(processed))
+    common_recs = [r for r in held_out if cindex.get(r["diagnosis_id"], 10**9) < model.n_common]
+    rng = np.random.default_rng(HALF_SEED)
+    reqs = [encoder.request(r) for r in common_recs]
+    truths = [cindex[r["diagnosis_id"]] for r in common_recs]
+    views = {
+        "complete": reqs,
+        "halfEvidence": [
+            half_evidence(q, model.spec.tokens, model.evidences.get("hpo", {}), vindex, rng) for q in reqs
+        ],
+        "phenotypesOnly": [Request(q.observed, q.excluded, [], q.age, q.sex) for q in reqs],
+    }
+    log(f"common: {len(reqs)} held-out records x {len(views)} views")
+    common, calib = evaluate_views(model, views, truths, names)
+
+    log("orphan: simulated patients and time-split literature cases")
+    orphans = [d for d in catalog if d["category"] == "orphan"]
+    ann = [i for i, d in enumerate(orphans) if d["annotated"] and d["phenotypes"]]
+    pick = np.random.default_rng(SIM_EVAL_SEED).choice(ann, min(500, len(ann)), replace=False).tolist()
+    sim = simulate_cases(orphans, vocab, sorted(pick), 1, Noise(), SIM_EVAL_SEED)
+    sim_ranks, sim_susp = [], []
+    for c in sim:
+        probs, s = model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))
+        sim_ranks.append(rank_of(probs, cindex[c.disease_id]))
+        sim_susp.append(s)
+        calib.append((float(probs.max()), int(np.argmax(probs)) == cindex[c.disease_id]))
+    orphan = {"simulated": ranking_metrics(sim_ranks)}
+    split_dir = kb / "timesplit"
+    if (split_dir / "cases.json").exists():
+        split = {n: read_json(split_dir / f"{n}.json") for n in ("vocabulary", "catalog", "cases")}
+        _, _, cases = timesplit_cases(split, tuning=False)
+        m = timesplit_matrices(split, model.params)
+        scorer, idx = OrphanScorer(m, model.params), {d: i for i, d in enumerate(m.disease_ids)}
+        ts_ranks = [
+            rank_of(scorer.scores(c.observed, c.excluded, c.age, c.sex), idx.get(c.disease_id, -1))
+            for c in cases
+        ]
+        ts = ranking_metrics(ts_ranks)
+        ts["inCatalog"] = sum(1 for c in cases if c.disease_id in idx)
+        ts["note"] = (
+            "orphan ranker on the 2024 release, cases from publications it never cited (reporting half)"
+        )
+        orphan["timesplit"] = ts
+
+    common_susp = [model.predict(q)[1] for q in views["complete"]] + [
+        model.predict(q)[1] for q in views["phenotypesOnly"]
+    ]
+    ece, curve = calibration([c for c, _ in calib], [h for _, h in calib])
+    metrics = {
+        "common": common,
+        "orphan": orphan,
+        "commonVsOrphanAuroc": auroc(common_susp + sim_susp, [0] * len(common_susp) + [1] * len(sim_susp)),
+        "calibration": {"ece": ece, "curve": curve},
+        "unknownTerms": len(encoder.unknown_terms),
+    }
+    metrics["gate"] = gate.check(metrics, thresholds, champion)
+    metrics["seconds"] = round(time.time() - started, 1)
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "evaluation.json", metrics, indent=2)
+    (out / "report.html").write_text(
+        render_report(metrics, {"common": common_susp, "orphan": sim_susp}), encoding="utf-8"
+    )
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processed-dir", type=Path, default=Path("/opt/ml/processing/input/processed"))
+    parser.add_argument("--kb-dir", type=Path, default=Path("/opt/ml/processing/input/kb"))
+    parser.add_argument("--model-dir", type=Path, default=Path("/opt/ml/processing/input/model"))
+    parser.add_argument("--evaluation-dir", type=Path, default=Path("/opt/ml/processing/output/evaluation"))
+    parser.add_argument("--thresholds", type=json.loads, default={}, help="QualityThresholds JSON")
+    parser.add_argument(
+        "--champion-metrics", type=json.loads, default={}, help="the approved model's evaluation.json"
+    )
+    args = parser.parse_args(argv)
+    m = evaluate(
+        args.processed_dir,
+        args.kb_dir,
+        args.model_dir,
+        args.evaluation_dir,
+        args.thresholds,
+        args.champion_metrics,
+    )
+    summary = {
+        "step": "EvaluateModel",
+        "commonTop1": m["common"]["complete"].get("top1"),
+        "commonHalfEvidenceTop1": m["common"]["halfEvidence"].get("top1"),
+        "orphanSimulatedTop10": m["orphan"]["simulated"].get("top10"),
+        "gatePassed": m["gate"]["passed"],
+    }
+    print(json.dumps(summary))
+    return 0  # a failed gate is a result, not an error: the CheckQuality condition acts on it
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""The orphan ranker as ONNX nodes (opset 18), built with the ONNX helper API.
+
+Sparse columns are stored CSC-style (column pointers, row indices, values). Gathering the columns a request needs
+is a "ragged range" expansion done without a Loop: segment starts are marked with a scatter-add, a cumulative sum
+turns them into segment ids, and every touched entry is then a single Gather. The cost is proportional to the
+entries touched, not to the size of the knowledge base.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+from scipy import sparse
+
+from common.orphan_model import OrphanMatrices, OrphanParams
+
+
+class GraphBuilder:
+    """Collects nodes and initializers; ``const`` names are unique per prefix."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.nodes: list = []
+        self.initializers: list = []
+        self._n = 0
+
+    def name(self, hint: str) -> str:
+        self._n += 1
+        return f"{self.prefix}{hint}_{self._n}"
+
+    def const(self, value, hint: str = "c", dtype=None) -> str:
+        arr = np.asarray(value, dtype=dtype)
+        name = self.name(hint)
+        self.initializers.append(numpy_helper.from_array(arr, name))
+        return name
+
+    def op(self, op_type: str, inputs: list[str], hint: str | None = None, **attrs) -> str:
+        out = self.name(hint or op_type.lower())
+        self.nodes.append(helper.make_node(op_type, inputs, [out], name=out, **attrs))
+        return out
+
+
+def ragged_columns(g: GraphBuilder, colptr: str, cols: str) -> tuple[str, str]:
+    """For column indices ``cols`` [J], returns (entry index [L], segment id [L]) over the CSC arrays."""
+    one = g.const([1], "one", np.int64)
+    starts = g.op("Gather", [colptr, cols])
+    ends = g.op("Gather", [colptr, g.op("Add", [cols, one])])
+    lengths = g.op("Sub", [ends, starts])
+    zero_axis = g.const(0, "axis0", np.int64)
+    inclusive = g.op("CumSum", [lengths, zero_axis])
+    offsets = g.op("Sub", [inclusive, lengths])
+    total = g.op("ReduceSum", [lengths], keepdims=0)
+    positions = g.op("Range", [g.const(0, "zero", np.int64), total, g.const(1, "step", np.int64)])
+    marks0 = g.op(
+        "ConstantOfShape",
+        [g.op("Reshape", [g.op("Add", [total, one]), one])],
+        value=helper.make_tensor("v", TensorProto.INT64, [1], [0]),
+    )
+    ones = g.op(
+        "ConstantOfShape",
+        [g.op("Shape", [offsets])],
+        value=helper.make_tensor("v", TensorProto.INT64, [1], [1]),
+    )
+    marks = g.op("ScatterElements", [marks0, offsets, ones], reduction="add")
+    marks = g.op("Slice", [marks, g.const([0], "s0", np.int64), g.op("Reshape", [total, one])])
+    segment = g.op("Sub", [g.op("CumSum", [marks, zero_axis]), one])
+    within = g.op("Sub", [positions, g.op("Gather", [offsets, segment])])
+    entry = g.op("Add", [g.op("Gather", [starts, segment]), within])
+    return entry, segment
+
+
+def csc_arrays(g: GraphBuilder, matrix: sparse.csc_matrix, hint: str, pad_columns: int = 1):
+    """Initializers for a CSC matrix with ``pad_columns`` extra empty columns (for the padding index)."""
+    m = matrix.tocsc()
+    m.sort_indices()
+    colptr = np.concatenate([m.indptr, np.full(pad_columns, m.indptr[-1])]).astype(np.int64)
+    return (
+        g.const(colptr, f"{hint}_colptr"),
+        g.const(m.indices.astype(np.int64), f"{hint}_rows"),
+        g.const(m.data.astype(np.float32), f"{hint}_vals"),
+    )
+
+
+def orphan_scores(
+    g: GraphBuilder,
+    m: OrphanMatrices,
+    p: OrphanParams,
+    observed: str,
+    excluded: str,
+    age: str,
+    sex: str,
+    closure: str,
+) -> str:
+    """Adds the orphan score computation; returns the name of the [D] score tensor (before temperature)."""
+    n_dis, n_terms = m.profile.shape
+    d_const = g.const([n_dis], "ndis", np.int64)
+    # --- per observed term: best discounted match over its ancestors (max), then log(max(., eps))
+    k = m.ancestors.shape[1]
+    anc = g.op("Gather", [g.const(m.ancestors, "anc"), observed])  # [N, K]
+    weights = g.op(
+        "Gather",
+        [
+            g.const(np.where(m.ancestors < n_terms, p.gamma**m.distances, 0).astype(np.float32), "ancw"),
+            observed,
+        ],
+    )
+    flat_t = g.op("Reshape", [anc, g.const([-1], "m1", np.int64)])
+    flat_w = g.op("Reshape", [weights, g.const([-1], "m1", np.int64)])
+    colptr, rows, vals = csc_arrays(g, m.profile, "profile")
+    entry, segment = ragged_columns(g, colptr, flat_t)
+    pair_q = g.op("Div", [segment, g.const(k, "k", np.int64)])
+    target = g.op("Add", [g.op("Mul", [pair_q, d_const]), g.op("Gather", [rows, entry])])
+    value = g.op("Mul", [g.op("Gather", [vals, entry]), g.op("Gather", [flat_w, segment])])
+    n_obs = g.op("Shape", [observed])
+    acc0 = g.op(
+        "ConstantOfShape",
+        [g.op("Mul", [n_obs, d_const])],
+        value=helper.make_tensor("v", TensorProto.FLOAT, [1], [0.0]),
+    )
+    acc = g.op("ScatterElements", [acc0, target, value], reduction="max")
+    acc = g.op("Reshape", [acc, g.op("Concat", [n_obs, d_const], axis=0)])
+    match = g.op("Log", [g.op("Max", [acc, g.const(np.float32(p.epsilon), "eps")])])
+    valid = g.op("Cast", [g.op("Less", [observed, g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)
+    valid = g.op("Unsqueeze", [valid, g.const([1], "ax1", np.int64)])
+    score = g.op("ReduceSum", [g.op("Mul", [match, valid]), g.const([0], "ax0", np.int64)], keepdims=0)
+    # --- explicitly excluded findings: sum of log(1 - F) over their columns
+    ecolptr, erows, evals = csc_arrays(g, m.excluded_log, "excl")
+    eentry, _ = ragged_columns(g, ecolptr, excluded)
+    zeros_d = g.op("ConstantOfShape", [d_const], value=helper.make_tensor("v", TensorProto.FLOAT, [1], [0.0]))
+    excl = g.op(
+        "ScatterElements",
+        [zeros_d, g.op("Gather", [erows, eentry]), g.op("Gather", [evals, eentry])],
+        reduction="add",
+    )
+    score = g.op("Add", [score, g.op("Mul", [excl, g.const(np.float32(p.w_excluded), "wex")])])
+    # --- annotations shown by the patient (closure) are not missing; NOT annotations inside the closure contradict
+    score = g.op("Add", [score, _closure_sum(g, m.missing_log, closure, zeros_d, -p.w_missing, "miss")])
+    score = g.op("Add", [score, _closure_sum(g, m.not_annot, closure, zeros_d, p.w_not, "not")])
+    # --- per-disease constants: size, transferred profile, total missing cost
+    const = p.w_size * m.size + p.w_transferred * m.transferred + p.w_missing * m.missing_total
+    score = g.op("Add", [score, g.const(const.astype(np.float32), "dconst")])
+    # --- onset and sex
+    known_age = g.op(
+        "Cast", [g.op("GreaterOrEqual", [age, g.const(np.float32([0]), "z")])], to=TensorProto.FLOAT
+    )
+    onset = m.onset_min.astype(np.float32)
+    too_young = g.op(
+        "Cast",
+        [g.op("Less", [age, g.const(np.where(onset >= 0, onset * 0.8, -1).astype(np.float32), "onset")])],
+        to=TensorProto.FLOAT,
+    )
+    score = g.op(
+        "Add",
+        [score, g.op("Mul", [g.op("Mul", [too_young, known_age]), g.const(np.float32(p.w_onset), "won")])],
+    )
+    sex_mismatch = g.op(
+        "Cast",
+        [
+            g.op(
+                "And",
+                [
+                    g.op("Greater", [sex, g.const([0], "z0", np.int64)]),
+                    g.op(
+                        "And",
+                        [
+                            g.const(m.sex != 0, "sexspec"),
+                            g.op("Not", [g.op("Equal", [g.const(m.sex, "dsex"), sex])]),
+                        ],
+                    ),
+                ],
+            )
+        ],
+        to=TensorProto.FLOAT,
+    )
+    return g.op(
+        "Add", [score, g.op("Mul", [sex_mismatch, g.const(np.float32(p.w_sex), "wsex")])], hint="orphan_score"
+    )
+
+
+def _closure_sum(
+    g: GraphBuilder, matrix: sparse.csc_matrix, closure: str, zeros_d: str, weight: float, hint: str
+) -> str:
+    """weight * sum of the matrix columns of the closure terms, as a [D] vector (only those columns are touched)."""
+    colptr, rows, vals = csc_arrays(g, matrix, hint)
+    terms = g.op("Reshape", [g.op("NonZero", [closure]), g.const([-1], "m1", np.int64)])
+    entry, _ = ragged_columns(g, colptr, terms)
+    summed = g.op(
+        "ScatterElements",
+        [zeros_d, g.op("Gather", [rows, entry]), g.op("Gather", [vals, entry])],
+        reduction="add",
+    )
+    return g.op("Mul", [summed, g.const(np.float32(weight), f"{hint}_w")])
+
+
+def closure_vector(g: GraphBuilder, full_ancestors: list[list[int]], observed: str, n_terms: int) -> str:
+    """[T+1] float vector with 1 at every ancestor (self included) of the observed terms; index T is padding."""
+    width = max(len(a) for a in full_ancestors)
+    table = np.full((n_terms + 1, width), n_terms, dtype=np.int64)
+    for t, anc in enumerate(full_ancestors):
+        table[t, : len(anc)] = anc
+    idx = g.op(
+        "Reshape", [g.op("Gather", [g.const(table, "fullanc"), observed]), g.const([-1], "m1", np.int64)]
+    )
+    zeros = g.const(np.zeros(n_terms + 1, np.float32), "closure0")
+    ones = g.op(
+        "ConstantOfShape",
+        [g.op("Shape", [idx])],
+        value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0]),
+    )
+    closure = g.op("ScatterElements", [zeros, idx, ones], reduction="max")
+    # the padding slot must never count as an observed term
+    mask = np.ones(n_terms + 1, np.float32)
+    mask[n_terms] = 0
+    return g.op("Mul", [closure, g.const(mask, "padmask")], hint="closure")

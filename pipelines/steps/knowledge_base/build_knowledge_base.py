@@ -1,0 +1,123 @@
+"""BuildKnowledgeBase step: HPO release + DDXPlus knowledge -> vocabulary, questionnaire and disease catalog.
+
+Inputs (``--reference-dir``): ``hpo/`` (hp.v*.json.gz, phenotype.v*.hpoa.gz, genes_to_disease.v*.txt.gz),
+``ddxplus/`` (release_conditions.json, release_evidences.json), ``mappings/`` (ddxplus-evidences-to-hpo.v*.csv).
+Outputs (``--kb-dir``): vocabulary.json, evidences.json, catalog.json, kb-report.json, and ``timesplit/`` (the
+older release as a knowledge base plus the literature pseudo-cases it has never seen) when ``hpo/older/`` exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from common.annotations import read_genes_to_disease, read_hpoa
+from common.ddxplus import evidence_tokens, load_conditions, load_evidences
+from common.hpo import load_ontology
+from common.io import file_sha256, latest, write_json
+from knowledge_base.catalog import common_entries, orphan_entries
+from knowledge_base.timesplit import build_timesplit
+from knowledge_base.vocabulary import build_vocabulary
+
+DEFAULT_REFERENCE = "/opt/ml/processing/input/reference"
+DEFAULT_KB = "/opt/ml/processing/output/kb"
+
+
+def read_evidence_mapping(mappings_dir: Path, resolve) -> dict[str, str]:
+    """DDXPlus evidence token -> current HPO id, from the reviewed mapping file (rows with match 'none' skipped)."""
+    path = latest(mappings_dir, "ddxplus-evidences-to-hpo.v*.csv", required=False)
+    if path is None:
+        return {}
+    mapping = {}
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = next(iter(row.values())).strip()
+            hpo = (row.get("hpo_id") or "").strip()
+            if not hpo or (row.get("match") or "").strip().lower() == "none":
+                continue
+            current = resolve(hpo)
+            if current is None:
+                raise ValueError(f"{path.name}: {key} maps to {hpo}, which is not in the HPO release")
+            mapping[key] = current
+    return mapping
+
+
+def build(reference: Path, out: Path) -> dict:
+    onto = load_ontology(latest(reference / "hpo", "hp.v*.json.gz"))
+    hpoa_path = latest(reference / "hpo", "phenotype.v*.hpoa.gz")
+    hpoa_version, diseases, unresolved = read_hpoa(hpoa_path, onto.resolve)
+    g2d_path = latest(reference / "hpo", "genes_to_disease.v*.txt.gz")
+    genes = read_genes_to_disease(g2d_path)
+    conditions = load_conditions(reference / "ddxplus")
+    evidences = load_evidences(reference / "ddxplus")
+    evidence_hpo = read_evidence_mapping(reference / "mappings", onto.resolve)
+
+    catalog = common_entries(conditions, evidence_hpo) + orphan_entries(diseases, genes)
+    tokens = evidence_tokens(evidences)
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "vocabulary.json", build_vocabulary(onto))
+    write_json(
+        out / "catalog.json", {"hpoVersion": onto.version, "hpoaVersion": hpoa_version, "diseases": catalog}
+    )
+    write_json(out / "evidences.json", _evidences_doc(evidences, tokens, evidence_hpo))
+    inputs = [latest(reference / "hpo", "hp.v*.json.gz"), hpoa_path, g2d_path]
+    inputs += [reference / "ddxplus" / f for f in ("release_conditions.json", "release_evidences.json")]
+    report = {
+        "hpoVersion": onto.version,
+        "hpoaVersion": hpoa_version,
+        "terms": len(onto.terms),
+        "diseases": {
+            "common": sum(1 for d in catalog if d["category"] == "common"),
+            "orphanAnnotated": sum(1 for d in catalog if d["category"] == "orphan" and d["annotated"]),
+            "orphanTransferred": sum(1 for d in catalog if not d["annotated"]),
+        },
+        "evidenceTokens": len(tokens),
+        "evidenceTokensMappedToHpo": len(evidence_hpo),
+        "unresolvedAnnotationTerms": sorted(set(unresolved)),
+        "lineage": [{"uri": p.name, "sha256": file_sha256(p)} for p in inputs],
+    }
+    older = reference / "hpo" / "older"
+    if latest(older, "phenotype.v*.hpoa.gz", required=False) is not None:
+        split = build_timesplit(
+            latest(older, "hp.v*.json.gz"), latest(older, "phenotype.v*.hpoa.gz"), hpoa_path, g2d_path
+        )
+        (out / "timesplit").mkdir(exist_ok=True)
+        for name in ("vocabulary", "catalog", "cases"):
+            write_json(out / "timesplit" / f"{name}.json", split[name])
+        report["timesplit"] = {"hpoaVersion": split["hpoaVersion"], "cases": len(split["cases"])}
+    write_json(out / "kb-report.json", report)
+    return report
+
+
+def _evidences_doc(evidences: dict, tokens: list[str], evidence_hpo: dict[str, str]) -> dict:
+    docs = {}
+    for code, ev in evidences.items():
+        values = {
+            v: {"en": m.get("en", v), "fr": m.get("fr", v)} for v, m in ev.get("value_meaning", {}).items()
+        }
+        docs[code] = {
+            "question": {"en": ev["question_en"], "fr": ev["question_fr"]},
+            "dataType": ev["data_type"],
+            "isAntecedent": ev["is_antecedent"],
+            "values": values,
+        }
+    return {"tokens": tokens, "evidences": docs, "hpo": evidence_hpo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reference-dir", type=Path, default=Path(DEFAULT_REFERENCE))
+    parser.add_argument("--kb-dir", type=Path, default=Path(DEFAULT_KB))
+    args = parser.parse_args(argv)
+    report = build(args.reference_dir, args.kb_dir)
+    print(json.dumps({"step": "BuildKnowledgeBase", **report["diseases"], "terms": report["terms"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""The orphan-suspicion score: a logistic regression telling common-disease patients from orphan-disease ones.
+
+Positives are simulated orphan patients (phenotypes only); negatives are common-disease training patients, both as
+full questionnaires and as phenotypes only, so that "no questionnaire" alone does not mean "orphan".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from common.diagnosis_model import Suspicion, suspicion_features
+from common.features import Request
+
+
+def fit_suspicion(common_parts, orphan_parts, seed: int) -> Suspicion:
+    """``*_parts``: lists of (orphan scores, common probabilities, request, evidence vector)."""
+    x = [suspicion_features(*p) for p in common_parts] + [suspicion_features(*p) for p in orphan_parts]
+    y = [0] * len(common_parts) + [1] * len(orphan_parts)
+    model = LogisticRegression(C=1.0, max_iter=1000, random_state=seed, class_weight="balanced").fit(
+        np.vstack(x), y
+    )
+    return Suspicion(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
+
+
+def phenotype_only(req: Request) -> Request:
+    return Request(req.observed, req.excluded, [], req.age, req.sex)

@@ -1,0 +1,180 @@
+"""TrainModel step: the common-disease model, the orphan ranker's tuned parameters and the orphan suspicion.
+
+Inputs: ``--processed-dir`` (canonical records, Parquet), ``--kb-dir`` (BuildKnowledgeBase output).
+Output (``--model-dir``): common-model.joblib, orphan-params.json, suspicion.json, training-report.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import joblib
+import numpy as np
+
+from common.features import CommonFeatureSpec, Request, closure_of
+from common.io import read_json, write_json
+from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
+from common.records import RecordEncoder, holdout_split, load_records
+from common.simulate import Case, Noise, simulate_cases
+from train.common_model import featurize, train_common
+from train.orphan_tuning import timesplit_cases, timesplit_matrices, tune
+from train.suspicion import fit_suspicion, phenotype_only
+
+SIM_TUNE_SEED_OFFSET = 1  # evaluation simulates with other seeds (see evaluate.py)
+SIM_SUSPICION_SEED_OFFSET = 2
+
+
+def log(msg: str) -> None:
+    print(f"[TrainModel] {msg}", flush=True)
+
+
+def orphan_sample(catalog: list[dict], n: int, seed: int) -> list[int]:
+    annotated = [
+        i for i, d in enumerate(catalog) if d["category"] == "orphan" and d["annotated"] and d["phenotypes"]
+    ]
+    rng = np.random.default_rng(seed)
+    return sorted(rng.choice(annotated, min(n, len(annotated)), replace=False).tolist())
+
+
+def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 300) -> dict:
+    started = time.time()
+    vocabulary, catalog = read_json(kb / "vocabulary.json"), read_json(kb / "catalog.json")["diseases"]
+    evidences = read_json(kb / "evidences.json")
+    vindex = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
+    spec = CommonFeatureSpec.from_kb(evidences, vindex)
+    cindex = {d["id"]: i for i, d in enumerate(catalog)}
+    n_common = sum(1 for d in catalog if d["category"] == "common")
+
+    records = load_records(processed)
+    train_records, _ = holdout_split(records)
+    encoder = RecordEncoder(vocabulary, spec.tokens)
+    common_train = [
+        r for r in train_records if r["diagnosis_id"] in cindex and cindex[r["diagnosis_id"]] < n_common
+    ]
+    orphan_train = [
+        r for r in train_records if r["diagnosis_id"] in cindex and cindex[r["diagnosis_id"]] >= n_common
+    ]
+    unused = len(train_records) - len(common_train) - len(orphan_train)
+    log(
+        f"{len(records)} records; training on {len(common_train)} common + {len(orphan_train)} orphan; {unused} with diagnoses outside the catalog"
+    )
+
+    params = OrphanParams()
+    matrices = build_matrices(vocabulary, catalog, params)
+    requests = [encoder.request(r) for r in common_train]
+    labels = [cindex[r["diagnosis_id"]] for r in common_train]
+    log("fitting the common-disease model (evidence dropout augmentation)")
+    common = train_common(spec, requests, labels, matrices.full_ancestors, n_common, seed)
+
+    log("tuning the orphan ranker on simulated patients and time-split literature cases")
+    orphans = [d for d in catalog if d["category"] == "orphan"]
+    sim = simulate_cases(
+        orphans,
+        vocabulary,
+        _orphan_positions(orphans, catalog, orphan_sample(catalog, sim_diseases, seed)),
+        1,
+        Noise(),
+        seed + SIM_TUNE_SEED_OFFSET,
+    )
+    sets = [(matrices, sim)]
+    real = [
+        Case(r["diagnosis_id"], req.observed, req.excluded, req.age, req.sex)
+        for r in orphan_train
+        if (req := encoder.request(r)).observed
+    ]
+    if real:
+        sets.append((matrices, real))
+    split_dir = kb / "timesplit"
+    if (split_dir / "cases.json").exists():
+        split = {n: read_json(split_dir / f"{n}.json") for n in ("vocabulary", "catalog", "cases")}
+        _, _, ts_cases = timesplit_cases(split, tuning=True)
+        sets.append((timesplit_matrices(split, params), ts_cases))
+    params = tune(sets, params, log)
+
+    log("fitting the orphan suspicion")
+    scorer = OrphanScorer(matrices, params)
+    ordm = spec.ordinal_matrix()
+    n = min(600, len(requests))
+    common_parts = []
+    for req in requests[:n] + [phenotype_only(r) for r in requests[:n]]:
+        x = spec.vector(req, closure_of(req.observed, matrices.full_ancestors), ordm)
+        common_parts.append(
+            (
+                scorer.scores(req.observed, req.excluded, req.age, req.sex),
+                common.predict_proba(x[None])[0],
+                req,
+                x[: len(spec.tokens)],
+            )
+        )
+    sus_cases = simulate_cases(
+        orphans,
+        vocabulary,
+        _orphan_positions(orphans, catalog, orphan_sample(catalog, 2 * n, seed + 7)),
+        1,
+        Noise(),
+        seed + SIM_SUSPICION_SEED_OFFSET,
+    )
+    orphan_parts = []
+    for c in sus_cases:
+        req = Request(c.observed, c.excluded, [], c.age, c.sex)
+        x = spec.vector(req, closure_of(req.observed, matrices.full_ancestors), ordm)
+        orphan_parts.append(
+            (
+                scorer.scores(req.observed, req.excluded, req.age, req.sex),
+                common.predict_proba(x[None])[0],
+                req,
+                x[: len(spec.tokens)],
+            )
+        )
+    suspicion = fit_suspicion(common_parts, orphan_parts, seed)
+
+    out.mkdir(parents=True, exist_ok=True)
+    joblib.dump(common, out / "common-model.joblib")
+    write_json(out / "orphan-params.json", params.to_dict(), indent=2)
+    write_json(out / "suspicion.json", suspicion.to_dict(), indent=2)
+    train_acc = float(
+        (common.predict(featurize(spec, requests, matrices.full_ancestors)) == np.array(labels)).mean()
+    )
+    report = {
+        "seed": seed,
+        "records": len(records),
+        "trainRecords": {"common": len(common_train), "orphan": len(orphan_train), "outsideCatalog": unused},
+        "commonTrainTop1": train_acc,
+        "orphanParams": params.to_dict(),
+        "unknownTerms": dict(encoder.unknown_terms),
+        "unknownTokens": dict(encoder.unknown_tokens),
+        "seconds": round(time.time() - started, 1),
+    }
+    write_json(out / "training-report.json", report, indent=2)
+    return report
+
+
+def _orphan_positions(orphans: list[dict], catalog: list[dict], catalog_idx: list[int]) -> list[int]:
+    pos = {d["id"]: i for i, d in enumerate(orphans)}
+    return [pos[catalog[i]["id"]] for i in catalog_idx]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processed-dir", type=Path, default=Path("/opt/ml/processing/input/processed"))
+    parser.add_argument("--kb-dir", type=Path, default=Path("/opt/ml/processing/input/kb"))
+    parser.add_argument("--model-dir", type=Path, default=Path("/opt/ml/processing/output/model"))
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    report = train(args.processed_dir, args.kb_dir, args.model_dir, args.seed)
+    print(
+        json.dumps(
+            {"step": "TrainModel", "seconds": report["seconds"], "orphanParams": report["orphanParams"]}
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
