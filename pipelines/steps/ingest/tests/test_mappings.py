@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from common.hpo import load_ontology
 
+from common.hpo import load_ontology
 from ingest import mappings as m
 
 PIPELINES = Path(__file__).resolve().parents[3]
