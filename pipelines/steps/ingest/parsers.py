@@ -120,7 +120,11 @@ def _phenopacket(packet: dict, ref: Reference) -> Parsed:
         raise r.InvalidRecordError(
             r.NO_VALID_PHENOTYPE, "no observed phenotypicFeatures[].type.id resolves in HPO", notes
         )
-    diagnosis_id, name = _diagnosis(packet)
+    try:
+        diagnosis_id, name = _diagnosis(packet)
+    except r.InvalidRecordError as err:
+        err.notes = notes  # the terms seen still count in the report when the record is rejected
+        raise
     content = {k: v for k, v in packet.items() if k not in ("id", "metaData")}
     record = _record(age, sex, observed, excluded - observed, (), diagnosis_id, name)
     return Parsed(record, notes, content, packet.get("id") or None)

@@ -10,9 +10,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.hpo import load_ontology
 from pyspark.sql import SparkSession
 
+from common.hpo import load_ontology
 from ingest import mappings as m
 from ingest import readers, report, validation, writer
 from ingest.record import STAGED_SCHEMA

@@ -63,9 +63,8 @@ def newest(spark: SparkSession, uri: str, prefix: str, suffixes: tuple[str, ...]
     fs, path = _fs(spark, uri)
     if fs.isFile(path):
         return path.toString()
-    matches = [
-        full for full, rel in list_files(spark, uri, suffixes) if rel.split("/")[-1].startswith(prefix)
-    ]
+    top = list_files(spark, uri, suffixes, recursive=False)
+    matches = [full for full, rel in top if rel.startswith(prefix)]
     if not matches:
         raise IngestError(f"{uri}: no {prefix}*{suffixes[0]} file")
     return matches[-1]
