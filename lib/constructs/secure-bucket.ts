@@ -15,6 +15,8 @@ export interface SecureBucketProps {
    * @default 90 - keeps three months of history for recovery without keeping every overwrite forever
    */
   readonly noncurrentVersionExpirationDays?: number;
+  /** Send this bucket's object events to EventBridge. @default false */
+  readonly eventBridgeEnabled?: boolean;
   /** Keep the bucket when the stack is deleted. @default true - clinical data is never deleted by a stack update */
   readonly retain?: boolean;
 }
@@ -50,5 +52,11 @@ export class SecureBucket extends Construct {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       autoDeleteObjects: false,
     });
+    if (props.eventBridgeEnabled) {
+      // Set on the L1 resource: the L2 `eventBridgeEnabled` deploys a notifications custom resource (a Lambda)
+      // where one CloudFormation property is enough.
+      const cfn = this.bucket.node.defaultChild as s3.CfnBucket;
+      cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    }
   }
 }

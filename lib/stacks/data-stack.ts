@@ -1,13 +1,23 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { acknowledgePlatformWide } from '../compliance';
 import type { StageConfig } from '../config';
+import { IngestionJob } from '../constructs/ingestion-job';
+import { PatientRecordCatalog } from '../constructs/patient-record-catalog';
 import { SecureBucket } from '../constructs/secure-bucket';
 
 export interface DataStackProps extends StackProps {
   readonly config: StageConfig;
+  /**
+   * The Glue ingestion code: the script (`pipelines/steps/ingest/glue_job.py`) and the packages it imports
+   * (`pipelines/steps`).
+   * @default - no ingestion job (the catalog and buckets are still created)
+   */
+  readonly ingestion?: { readonly scriptPath: string; readonly packagesPath: string };
 }
 
 /**
@@ -21,9 +31,12 @@ export class DataStack extends Stack {
   public readonly processedBucket: s3.Bucket;
   public readonly artifactsBucket: s3.Bucket;
   public readonly auditBucket: s3.Bucket;
+  public readonly catalog: PatientRecordCatalog;
+  public readonly ingestion?: IngestionJob;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
+    acknowledgePlatformWide(this);
     const retain = props.config.retainData;
 
     this.key = new kms.Key(this, 'DataKey', {
@@ -56,13 +69,16 @@ export class DataStack extends Stack {
       },
     ]);
 
-    const bucket = (name: string) =>
+    this.allowAccessLogDelivery();
+
+    const bucket = (name: string, eventBridgeEnabled = false) =>
       new SecureBucket(this, name, {
         encryptionKey: this.key,
         serverAccessLogsBucket: this.accessLogsBucket,
         retain,
+        eventBridgeEnabled,
       }).bucket;
-    this.rawBucket = bucket('RawBucket');
+    this.rawBucket = bucket('RawBucket', true);
     this.processedBucket = bucket('ProcessedBucket');
     this.artifactsBucket = bucket('ArtifactsBucket');
     this.auditBucket = bucket('AuditBucket');
@@ -75,5 +91,46 @@ export class DataStack extends Stack {
         },
       ]);
     }
+
+    // Glue encrypts its continuous logs with this key (security configuration, CloudWatch SSE-KMS).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:*`,
+          },
+        },
+      }),
+    );
+    this.catalog = new PatientRecordCatalog(this, 'PatientRecords', { processedBucket: this.processedBucket });
+    if (props.ingestion !== undefined) {
+      this.ingestion = new IngestionJob(this, 'Ingestion', {
+        ...props.ingestion,
+        rawBucket: this.rawBucket,
+        processedBucket: this.processedBucket,
+        key: this.key,
+        catalog: this.catalog,
+        schedule: props.config.ingestionSchedule,
+      });
+    }
+  }
+
+  /**
+   * Lets S3 deliver server access logs from any bucket of this account under `other-stacks/` (the serving stack's
+   * load-balancer log bucket), without a cross-stack bucket-policy edit that would make the stacks depend on
+   * each other both ways.
+   */
+  private allowAccessLogDelivery(): void {
+    this.accessLogsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.accessLogsBucket.arnForObjects('other-stacks/*')],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
   }
 }
