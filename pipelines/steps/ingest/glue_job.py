@@ -26,6 +26,7 @@ from ingest.pipeline import Options, run  # noqa: E402
 
 REQUIRED = ("raw_uri", "processed_uri", "quarantine_uri", "report_uri")
 OPTIONAL = ("ingestion_date", "hpo_uri", "mappings_uri", "ddxplus_uri", "kaggle_uri", "phenopackets_uri")
+GLUE_ONLY = ("database", "table")  # the Data Catalog table to register the new partitions in
 
 
 def today() -> str:
@@ -72,7 +73,7 @@ def glue_main() -> None:  # pragma: no cover - needs the Glue runtime
     from awsglue.utils import getResolvedOptions
     from pyspark.context import SparkContext
 
-    present = [name for name in OPTIONAL if f"--{name}" in sys.argv]
+    present = [name for name in (*OPTIONAL, *GLUE_ONLY) if f"--{name}" in sys.argv]
     args = getResolvedOptions(sys.argv, ["JOB_NAME", *REQUIRED, *present])
     glue_context = GlueContext(SparkContext.getOrCreate())
     spark = glue_context.spark_session
@@ -84,8 +85,23 @@ def glue_main() -> None:  # pragma: no cover - needs the Glue runtime
     options = {name: args.get(name) for name in (*REQUIRED, *OPTIONAL)}
     options["ingestion_date"] = options["ingestion_date"] or today()
     report = run(spark, Options(**options))
+    if args.get("database") and args.get("table"):
+        register_partitions(spark, args["database"], args["table"], options["processed_uri"], report)
     print(json.dumps(report["totals"]))
     job.commit()
+
+
+def register_partitions(spark, database: str, table: str, processed_uri: str, report: dict) -> None:
+    """Adds this run's partitions to the Data Catalog table (needs --enable-glue-datacatalog), so Athena and the
+    Glue Data Quality ruleset see them without a crawler."""
+    date = report["ingestionDate"]
+    for source, entry in report["sources"].items():
+        if entry["accepted"]:
+            location = f"{processed_uri.rstrip('/')}/source={source}/ingestion_date={date}"
+            spark.sql(
+                f"ALTER TABLE `{database}`.`{table}` ADD IF NOT EXISTS "
+                f"PARTITION (source='{source}', ingestion_date='{date}') LOCATION '{location}'"
+            )
 
 
 if __name__ == "__main__":
