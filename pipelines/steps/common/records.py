@@ -6,10 +6,26 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.dataset as ds
 
 from common.features import Request
 
+# The canonical patient record (docs/data-contract.md); ``source`` and ``ingestion_date`` are partition columns.
+CANONICAL_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("age_years", pa.float64()),
+        ("sex", pa.string()),
+        ("phenotypes", pa.list_(pa.string())),
+        ("excluded_phenotypes", pa.list_(pa.string())),
+        ("evidences", pa.list_(pa.string())),
+        ("diagnosis_id", pa.string()),
+        ("diagnosis_name", pa.string()),
+        ("source", pa.string()),
+        ("ingestion_date", pa.string()),
+    ]
+)
 HOLDOUT_EVERY = 4  # one record in four of each diagnosis is held out for evaluation
 
 
@@ -18,9 +34,11 @@ def load_records(processed_dir: str | Path) -> list[dict]:
     files = [str(p) for p in Path(processed_dir).rglob("*.parquet")]
     if not files:
         raise FileNotFoundError(f"no Parquet files under {processed_dir}: did the Ingest step run?")
-    dataset = ds.dataset(files, format="parquet", partitioning="hive")
-    table = dataset.to_table()
-    return table.to_pylist()
+    partitioning = ds.partitioning(
+        pa.schema([("source", pa.string()), ("ingestion_date", pa.string())]), flavor="hive"
+    )
+    dataset = ds.dataset(files, format="parquet", partitioning=partitioning, schema=CANONICAL_SCHEMA)
+    return dataset.to_table().to_pylist()
 
 
 def _rank(record_id: str) -> str:

@@ -23,6 +23,7 @@ from common.orphan_model import OrphanScorer
 from common.records import RecordEncoder, holdout_split, load_records
 from common.simulate import Noise, simulate_cases
 from evaluate import gate
+from evaluate.drift import drift_baseline
 from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
 from evaluate.report import render_report
 from train.orphan_tuning import timesplit_cases, timesplit_matrices
@@ -129,6 +130,15 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
     common_susp = [model.predict(q)[1] for q in views["complete"]] + [
         model.predict(q)[1] for q in views["phenotypesOnly"]
     ]
+    # reference traffic for drift: clinicians enter phenotypes; half common patients, half rare-disease patients
+    reference = views["phenotypesOnly"] + [Request(c.observed, c.excluded, [], c.age, c.sex) for c in sim]
+    preds = [model.predict(q)[0] for q in reference]
+    baseline = drift_baseline(
+        reference,
+        [float(p.max()) for p in preds],
+        [catalog[int(np.argmax(p))]["category"] for p in preds],
+        [t["system"] for t in vocab["terms"]],
+    )
     ece, curve = calibration([c for c, _ in calib], [h for _, h in calib])
     metrics = {
         "common": common,
@@ -136,6 +146,7 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         "commonVsOrphanAuroc": auroc(common_susp + sim_susp, [0] * len(common_susp) + [1] * len(sim_susp)),
         "calibration": {"ece": ece, "curve": curve},
         "unknownTerms": len(encoder.unknown_terms),
+        "driftBaseline": baseline,
     }
     metrics["gate"] = gate.check(metrics, thresholds, champion)
     metrics["seconds"] = round(time.time() - started, 1)

@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+
+from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
+
+# 0 root, 1 phenotypic abnormality, 2 nervous, 3 seizure, 4 febrile seizure, 5 heart, 6 cough
+VOCAB = {
+    "terms": [
+        {"id": "HP:0000001", "parents": []},
+        {"id": "HP:0000118", "parents": [0]},
+        {"id": "HP:0000707", "parents": [1]},
+        {"id": "HP:0001250", "parents": [2]},
+        {"id": "HP:0002373", "parents": [3]},
+        {"id": "HP:0001627", "parents": [1]},
+        {"id": "HP:0012735", "parents": [1]},
+    ]
+}
+
+
+def _disease(did, phenotypes, excluded=(), sex=None, onset=None):
+    return {
+        "id": did,
+        "category": "orphan",
+        "annotated": True,
+        "excludedPhenotypes": list(excluded),
+        "sex": sex,
+        "onsetYears": onset,
+        "phenotypes": [{"id": t, "frequency": f} for t, f in phenotypes],
+    }
+
+
+CATALOG = [
+    _disease("A", [("HP:0001250", 0.9)]),
+    _disease("B", [("HP:0001627", 0.9)], excluded=["HP:0001250"]),
+    _disease("C", [("HP:0012735", 0.9), ("HP:0001250", 0.2)], sex="female", onset=[30, 60]),
+]
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    params = OrphanParams(max_background=1.0)
+    return OrphanScorer(build_matrices(VOCAB, CATALOG, params), params)
+
+
+def test_a_more_specific_finding_still_matches_its_annotated_parent(scorer):
+    s = scorer.scores([4], [], -1.0, 0)
+    assert np.argmax(s) == 0  # febrile seizure -> disease A (seizure, 90%)
+
+
+def test_not_annotation_contradicts(scorer):
+    s = scorer.scores([3, 5], [], -1.0, 0)
+    without_not = OrphanScorer(scorer.m, OrphanParams(max_background=1.0, w_not=0.0)).scores(
+        [3, 5], [], -1.0, 0
+    )
+    assert s[1] < without_not[1]
+
+
+def test_excluding_a_frequent_finding_lowers_that_disease(scorer):
+    base = scorer.scores([3], [], -1.0, 0)
+    excl = scorer.scores([3], [6], -1.0, 0)
+    assert excl[2] < base[2] and excl[0] == base[0]
+
+
+def test_sex_and_onset_penalties(scorer):
+    base = scorer.scores([6], [], -1.0, 0)
+    assert scorer.scores([6], [], -1.0, 2)[2] < base[2]  # male patient, female-only disease
+    assert scorer.scores([6], [], 5.0, 0)[2] < base[2]  # 5 years old, adult onset
+    assert scorer.scores([6], [], 40.0, 1)[2] == base[2]
+
+
+def test_probabilities_sum_to_one(scorer):
+    assert abs(scorer.probabilities([3], [], -1.0, 0).sum() - 1.0) < 1e-6

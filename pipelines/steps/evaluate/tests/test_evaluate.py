@@ -1,0 +1,81 @@
+import json
+
+import numpy as np
+import pytest
+
+from evaluate import gate
+from evaluate.drift import age_bin, count_bin, psi
+from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
+
+
+def test_rank_counts_ties_against_the_model():
+    assert rank_of(np.array([0.5, 0.5, 0.0]), 1) == 2
+    assert rank_of(np.array([0.1, 0.7, 0.2]), 1) == 1
+    assert rank_of(np.array([0.1]), -1) == float("inf")
+
+
+def test_ranking_metrics_and_mrr():
+    m = ranking_metrics([1, 2, 4, float("inf")])
+    assert m == {"n": 4, "top1": 0.25, "top3": 0.5, "top10": 0.75, "mrr": round((1 + 0.5 + 0.25) / 4, 4)}
+
+
+def test_per_class_recall_and_macro_f1():
+    recall, f1 = per_class([0, 0, 1], [0, 1, 1], {0: "A", 1: "B"})
+    assert recall == {"A": {"recall": 0.5, "support": 2}, "B": {"recall": 1.0, "support": 1}}
+    assert f1 == pytest.approx((2 / 3 + 2 / 3) / 2, abs=1e-4)
+
+
+def test_calibration_error_is_zero_when_confidence_matches_accuracy():
+    ece, _ = calibration([0.75] * 4, [True, True, True, False])
+    assert ece == 0.0
+    ece, _ = calibration([0.95] * 2, [False, False])
+    assert ece == pytest.approx(0.95)
+
+
+def test_auroc_orders_scores():
+    assert auroc([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0]) == 1.0
+    assert auroc([0.5, 0.5], [1, 0]) == 0.5
+
+
+def test_gate_fails_on_thresholds_and_on_regression():
+    metrics = {"common": {"complete": {"top1": 0.9}}, "orphan": {"simulated": {"top10": 0.5}}}
+    result = gate.check(metrics, {"commonTop1": 0.95}, {})
+    assert (
+        not result["passed"]
+        and "common.complete.top1=0.9 is below the threshold commonTop1=0.95" in result["reasons"]
+    )
+    champion = {"common": {"complete": {"top1": 0.9}}, "orphan": {"simulated": {"top10": 0.7}}}
+    result = gate.check(metrics, {"maxRegression": 0.05}, champion)
+    assert result["reasons"] == [
+        "orphan.simulated.top10=0.5 regressed from the champion's 0.7 by more than 0.05"
+    ]
+    assert gate.check(metrics, {"commonTop1": 0.8}, champion | {"orphan": {"simulated": {"top10": 0.52}}})[
+        "passed"
+    ]
+
+
+def test_drift_bins_and_psi():
+    assert [age_bin(a) for a in (-1, 0.5, 3, 17, 18, 64, 90)] == [
+        "unknown",
+        "0-1",
+        "2-5",
+        "6-17",
+        "18-39",
+        "40-64",
+        "65+",
+    ]
+    assert [count_bin(n) for n in (0, 1, 3, 7, 15, 40)] == ["0", "1", "2-3", "4-7", "8-15", "16+"]
+    assert psi([0.5, 0.5], [0.5, 0.5]) == 0.0
+    assert psi([0.9, 0.1], [0.1, 0.9]) > 1.0
+
+
+def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
+    m = json.loads((tiny_run["evaluation"] / "evaluation.json").read_text())
+    assert set(m["common"]) == {"complete", "halfEvidence", "phenotypesOnly"}
+    assert m["common"]["complete"]["n"] == 3
+    assert m["gate"]["passed"] is (m["common"]["complete"]["top1"] >= 0.5)
+    assert "timesplit" in m["orphan"] or "simulated" in m["orphan"]
+    families = m["driftBaseline"]["families"]
+    assert set(families) == {"ageBand", "sex", "phenotypeCount", "system", "confidence", "predictedCategory"}
+    assert abs(sum(families["sex"]["expected"]) - 1.0) < 1e-3
+    assert "<svg" in (tiny_run["evaluation"] / "report.html").read_text()

@@ -1,0 +1,186 @@
+"""The whole differential as one ONNX graph: featurization, common model (skl2onnx), orphan ranker (custom nodes),
+orphan suspicion and the combination. Inputs and outputs follow docs/model-package.md."""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+from onnx import TensorProto, compose, helper
+from skl2onnx import to_onnx
+
+from common.diagnosis_model import DiagnosisModel
+from common.features import UNKNOWN_AGE_FEATURE
+from export.onnx_orphan import GraphBuilder, closure_vector, orphan_scores
+
+OPSET = 18
+
+
+def _common_graph(model: DiagnosisModel) -> onnx.ModelProto:
+    """The scikit-learn model converted by skl2onnx, names prefixed so they cannot clash with ours."""
+    sample = np.zeros((1, model.spec.width), np.float32)
+    converted = to_onnx(
+        model.common,
+        sample,
+        options={id(model.common): {"zipmap": False}},
+        target_opset={"": OPSET, "ai.onnx.ml": 3},
+    )
+    return compose.add_prefix(converted, "common_")
+
+
+def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
+    g = GraphBuilder("g_")
+    n_terms = len(model.vocabulary["terms"])
+    m, spec = model.matrices, model.spec
+    closure = closure_vector(g, m.full_ancestors, "observed", n_terms)
+
+    # --- common-model features: questionnaire tokens, switched on also by the phenotypes they map to
+    n_tokens = len(spec.tokens)
+    zeros_e = g.const(np.zeros(n_tokens, np.float32), "zeros_e")
+    mapped_on = g.op("Gather", [closure, g.const(np.array(spec.mapped_terms, np.int64), "mapterms")])
+    from_hpo = g.op(
+        "ScatterElements",
+        [zeros_e, g.const(np.array(spec.mapped_tokens, np.int64), "maptok"), mapped_on],
+        reduction="max",
+    )
+    given = g.op(
+        "Reshape",
+        [
+            g.op(
+                "Max",
+                [
+                    g.op("Min", ["evidence", g.const(np.float32(1), "one_f")]),
+                    g.const(np.float32(0), "zero_f"),
+                ],
+            ),
+            g.const([-1], "m1", np.int64),
+        ],
+    )
+    ev = g.op("Max", [given, from_hpo], hint="evidence_effective")
+    ev_row = g.op("Unsqueeze", [ev, g.const([0], "ax0", np.int64)])
+    ordinal = g.op("MatMul", [ev_row, g.const(model.ordinal, "ordinal")])
+    known = g.op(
+        "Cast", [g.op("GreaterOrEqual", ["age", g.const(np.float32([0]), "z")])], to=TensorProto.FLOAT
+    )
+    age_feat = g.op(
+        "Add",
+        [
+            g.op("Mul", [known, g.op("Div", ["age", g.const(np.float32(100), "hundred")])]),
+            g.op(
+                "Mul",
+                [
+                    g.op("Sub", [g.const(np.float32(1), "one"), known]),
+                    g.const(np.float32(UNKNOWN_AGE_FEATURE), "unk_age"),
+                ],
+            ),
+        ],
+    )
+    unknown = g.op("Sub", [g.const(np.float32([1]), "one_v"), known])
+    female = g.op("Cast", [g.op("Equal", ["sex", g.const([1], "one_i", np.int64)])], to=TensorProto.FLOAT)
+    male = g.op("Cast", [g.op("Equal", ["sex", g.const([2], "two_i", np.int64)])], to=TensorProto.FLOAT)
+    tail = g.op(
+        "Unsqueeze",
+        [g.op("Concat", [age_feat, unknown, female, male], axis=0), g.const([0], "ax0", np.int64)],
+    )
+    g.nodes.append(
+        helper.make_node("Concat", [ev_row, ordinal, tail], ["common_X"], axis=1, name="common_features")
+    )
+    common_probs = g.op("Reshape", ["common_probabilities", g.const([-1], "m1", np.int64)])
+
+    # --- orphan ranker
+    scores = orphan_scores(g, m, model.params, "observed", "excluded", "age", "sex", closure)
+    temp = g.const(np.float32(model.params.temperature), "temperature")
+    orphan_probs = g.op(
+        "Softmax", [g.op("Unsqueeze", [g.op("Div", [scores, temp]), g.const([0], "ax0", np.int64)])], axis=1
+    )
+    orphan_probs = g.op("Reshape", [orphan_probs, g.const([-1], "m1", np.int64)])
+
+    # --- orphan suspicion: logistic regression over five summary features (see common/diagnosis_model.py)
+    n_obs = g.op(
+        "ReduceSum",
+        [g.op("Cast", [g.op("Less", ["observed", g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)],
+        keepdims=1,
+    )
+    f0 = g.op(
+        "Div",
+        [g.op("ReduceMax", [scores], keepdims=1), g.op("Max", [n_obs, g.const(np.float32([1]), "one_v2")])],
+    )
+    f1 = g.op("ReduceMax", [common_probs], keepdims=1)
+    f2 = g.op("Log", [g.op("Add", [n_obs, g.const(np.float32([1]), "one_v3")])])
+    f3 = g.op("Log", [g.op("Add", [g.op("ReduceSum", [ev], keepdims=1), g.const(np.float32([1]), "one_v4")])])
+    f4 = g.op(
+        "Log", [g.op("Add", [g.op("ReduceSum", [given], keepdims=1), g.const(np.float32([1]), "one_v5")])]
+    )
+    feats = g.op("Concat", [f0, f1, f2, f3, f4], axis=0)
+    logit = g.op(
+        "Add",
+        [
+            g.op(
+                "ReduceSum",
+                [g.op("Mul", [feats, g.const(model.suspicion.coef.astype(np.float32), "sus_coef")])],
+                keepdims=1,
+            ),
+            g.const(np.float32([model.suspicion.intercept]), "sus_b"),
+        ],
+    )
+    g.nodes.append(helper.make_node("Sigmoid", [logit], ["orphan_suspicion"], name="orphan_suspicion"))
+
+    # --- the combined differential, in catalog order (common diseases first)
+    common_part = g.op(
+        "Mul", [common_probs, g.op("Sub", [g.const(np.float32([1]), "one_v6"), "orphan_suspicion"])]
+    )
+    orphan_part = g.op("Mul", [orphan_probs, "orphan_suspicion"])
+    g.nodes.append(
+        helper.make_node(
+            "Concat", [common_part, orphan_part], ["probabilities"], axis=0, name="probabilities"
+        )
+    )
+
+    common = _common_graph(model)
+    nodes = list(common.graph.node) + g.nodes
+    inputs = [
+        helper.make_tensor_value_info("observed", TensorProto.INT64, ["N"]),
+        helper.make_tensor_value_info("excluded", TensorProto.INT64, ["M"]),
+        helper.make_tensor_value_info("evidence", TensorProto.FLOAT, [1, n_tokens]),
+        helper.make_tensor_value_info("age", TensorProto.FLOAT, [1]),
+        helper.make_tensor_value_info("sex", TensorProto.INT64, [1]),
+    ]
+    outputs = [
+        helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [len(model.catalog)]),
+        helper.make_tensor_value_info("orphan_suspicion", TensorProto.FLOAT, [1]),
+    ]
+    graph = helper.make_graph(
+        _topological(nodes),
+        "dxops_differential",
+        inputs,
+        outputs,
+        list(common.graph.initializer) + g.initializers,
+    )
+    opsets = {o.domain: o.version for o in common.opset_import}
+    opsets[""] = OPSET
+    onnx_model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets.items()], producer_name="dxops"
+    )
+    onnx_model.ir_version = 9  # onnxruntime 1.2x and onnxruntime-node read IR 9
+    onnx.checker.check_model(onnx_model, full_check=False)
+    return onnx_model
+
+
+def _topological(nodes: list) -> list:
+    """ONNX needs nodes in dependency order; ours reference the spliced common graph's outputs."""
+    produced = {o for n in nodes for o in n.output}
+    ready = {"observed", "excluded", "evidence", "age", "sex"}
+    ordered, pending = [], list(nodes)
+    while pending:
+        progressed = False
+        rest = []
+        for n in pending:
+            if all(i == "" or i in ready or i not in produced for i in n.input):
+                ordered.append(n)
+                ready.update(n.output)
+                progressed = True
+            else:
+                rest.append(n)
+        if not progressed:
+            raise ValueError(f"ONNX graph has a cycle or a missing input near node {rest[0].name}")
+        pending = rest
+    return ordered

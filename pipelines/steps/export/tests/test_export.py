@@ -1,0 +1,50 @@
+import hashlib
+import json
+import tarfile
+
+import numpy as np
+import onnxruntime as ort
+
+from common.diagnosis_model import DiagnosisModel
+from common.features import Request
+from export.export_model import feeds
+
+
+def test_manifest_checksums_and_counts_match_the_files(tiny_run):
+    pkg = tiny_run["package"]
+    manifest = json.loads((pkg / "manifest.json").read_text())
+    assert manifest["schemaVersion"] == 1 and manifest["modelVersion"] == "test-1"
+    for entry in manifest["files"].values():
+        assert hashlib.sha256((pkg / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    catalog = json.loads((pkg / "catalog.json").read_text())["diseases"]
+    assert manifest["counts"]["diseases"] == len(catalog)
+    assert manifest["thresholds"]["specialistReview"] == 0.7
+    assert manifest["driftBaseline"]["families"]["ageBand"]["bins"][0] == "unknown"
+    with tarfile.open(pkg / "model.tar.gz") as tar:
+        assert {"manifest.json", "model.onnx", "catalog.json"} <= set(tar.getnames())
+
+
+def test_onnx_matches_the_python_model_within_1e_5(tiny_run):
+    model = DiagnosisModel(tiny_run["kb"], tiny_run["model"])
+    session = ort.InferenceSession(
+        str(tiny_run["package"] / "model.onnx"), providers=["CPUExecutionProvider"]
+    )
+    vocab = {t["id"]: i for i, t in enumerate(model.vocabulary["terms"])}
+    n_terms, n_tokens = len(vocab), len(model.spec.tokens)
+    requests = [
+        Request([vocab["HP:0002373"], vocab["HP:0001249"]], [vocab["HP:0012735"]], [], 0.5, 1),
+        Request([vocab["HP:0001631"]], [], [0, 1], 40.0, 2),
+        Request([], [], [], -1.0, 0),
+    ]
+    for req in requests:
+        expected, suspicion = model.predict(req)
+        probs, susp = session.run(None, feeds(req, n_terms, n_tokens))
+        assert np.abs(probs - expected).max() < 1e-5
+        assert abs(float(susp[0]) - suspicion) < 1e-5
+        assert abs(float(probs.sum()) - 1.0) < 1e-4
+
+
+def test_parity_vectors_are_shipped_for_the_service(tiny_run):
+    vectors = json.loads((tiny_run["package"] / "parity-vectors.json").read_text())
+    assert vectors["tolerance"] == 1e-5 and len(vectors["vectors"]) >= 2
+    assert {"request", "top", "orphanSuspicion"} <= set(vectors["vectors"][0])
