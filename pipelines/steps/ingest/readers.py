@@ -43,8 +43,8 @@ def discover(spark: SparkSession, roots: dict[str, str]) -> list[InputFile]:
                 continue
             # An empty file holds no records: no header to check, and it shows in the report with zero rows.
             header = _csv_header(spark, uri)
-            problem = staging.header_problem(source, list(header)) if header else None
-            found.append(InputFile(source, uri, name, header, problem))
+            problem = staging.header_problem(source, list(header)) if header is not None else None
+            found.append(InputFile(source, uri, name, header or (), problem))
     return found
 
 
@@ -58,12 +58,13 @@ def stage_all(spark: SparkSession, files: list[InputFile], ref: Broadcast) -> RD
     return sc.union(parts) if parts else sc.emptyRDD()
 
 
-def _csv_header(spark: SparkSession, uri: str) -> tuple[str, ...]:
+def _csv_header(spark: SparkSession, uri: str) -> tuple[str, ...] | None:
+    """The first line's fields; None for an empty file. A file Spark cannot read stops the job, naming it."""
     try:
         first = spark.sparkContext.textFile(uri).take(1)
     except Py4JJavaError as err:
         raise IngestError(f"{uri}: cannot be read: {err.java_exception}") from None
-    return tuple(next(csv.reader([first[0].lstrip("\ufeff")]))) if first else ()
+    return tuple(next(csv.reader([first[0].lstrip("\ufeff")]), [])) if first else None
 
 
 def _csv_rows(sc, f: InputFile, ref: Broadcast) -> RDD:

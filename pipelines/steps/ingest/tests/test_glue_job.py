@@ -53,6 +53,7 @@ def _raw_zone(root: Path) -> Path:
     ]
     (raw / "kaggle" / "dataset.csv").write_text("\n".join([KAGGLE_BLANK, *rows]) + "\n")
     (raw / "kaggle" / "Training.csv").write_text("itching,skin_rash,prognosis\n1,0,Fungal infection\n")
+    (raw / "kaggle" / "empty.csv").write_text("")
     (raw / "phenopackets" / "cohort").mkdir(parents=True)
     (raw / "phenopackets" / "pp-1.json").write_text(json.dumps(PACKET, indent=2))
     lines = [
@@ -104,6 +105,7 @@ def test_report_counts_read_accepted_and_quarantined_per_source_and_reason(run):
     assert dq["hpoVersion"] == "2025-05-06"
     inputs = {Path(i["uri"]).name: i for i in dq["inputs"]}
     assert len(inputs["patients.csv"]["sha256"]) == 64 and inputs["Training.csv"]["headerProblem"]
+    assert inputs["empty.csv"]["bytes"] == 0 and inputs["empty.csv"]["headerProblem"] is None
 
 
 def test_processed_zone_holds_canonical_records_partitioned_by_source_and_date(run):
