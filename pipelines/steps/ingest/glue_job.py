@@ -10,7 +10,6 @@ Elsewhere (laptop, CI, the local pipeline runner): the same ``run`` on local Spa
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import UTC, datetime
@@ -55,6 +54,7 @@ def local_spark():
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.default.parallelism", "2")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
@@ -64,7 +64,20 @@ def local_spark():
 def main(argv: list[str] | None = None) -> dict:
     options = parse_args(argv)
     spark = local_spark()
+    spark.sparkContext.setLogLevel("ERROR")
     return run(spark, options)
+
+
+def summary(report: dict) -> str:
+    """One line per source for the pipeline runner's progress output."""
+    lines = []
+    for source, entry in sorted(report["sources"].items()):
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(entry["quarantinedByReason"].items()))
+        lines.append(
+            f"ingest {source}: read {entry['read']}, accepted {entry['accepted']}, "
+            f"quarantined {entry['quarantined']}" + (f" ({reasons})" if reasons else "")
+        )
+    return "\n".join(lines)
 
 
 def glue_main() -> None:  # pragma: no cover - needs the Glue runtime
@@ -87,7 +100,7 @@ def glue_main() -> None:  # pragma: no cover - needs the Glue runtime
     report = run(spark, Options(**options))
     if args.get("database") and args.get("table"):
         register_partitions(spark, args["database"], args["table"], options["processed_uri"], report)
-    print(json.dumps(report["totals"]))
+    print(summary(report))
     job.commit()
 
 
@@ -108,6 +121,6 @@ if __name__ == "__main__":
     try:
         import awsglue  # noqa: F401
     except ImportError:
-        print(json.dumps(main()["totals"]))
+        print(summary(main()))
     else:  # pragma: no cover
         glue_main()

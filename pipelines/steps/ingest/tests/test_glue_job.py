@@ -98,6 +98,9 @@ def test_report_counts_read_accepted_and_quarantined_per_source_and_reason(run):
     assert (pp["read"], pp["accepted"]) == (5, 1)
     assert pp["quarantinedByReason"] == {r.DUPLICATE: 1, r.MALFORMED_JSON: 2, r.UNSUPPORTED_DIAGNOSIS: 1}
     assert dq["totals"] == {"read": 16, "accepted": 5, "quarantined": 11}
+    assert "ingest phenopacket: read 5, accepted 1, quarantined 4 (duplicate 1, malformed_json 2," in (
+        glue_job.summary(dq)
+    )
     assert {"source": "phenopacket", "kind": r.UNRESOLVED_HPO, "term": "HP:9999999", "count": 3} in dq[
         "unknownTerms"
     ]
