@@ -1,9 +1,10 @@
 /** Jest runs TypeScript through ts-jest in transpile-only mode; `make typecheck` (tsc) does the type checking once. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/containers', '<rootDir>/pipelines/definition', '<rootDir>/lambda'],
+  roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/test/bench/', '/test/browser/'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.venv/', '/.dxops/', '/test/bench/', '/test/browser/'],
+  modulePathIgnorePatterns: ['<rootDir>/cdk.out/', '<rootDir>/.venv/', '<rootDir>/.dxops/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
