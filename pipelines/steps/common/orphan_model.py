@@ -12,6 +12,7 @@ to the background b(t) (the mean of F over diseases), discounted by ``gamma`` pe
         + w_sex * [sex-specific disease, other sex]
         + w_missing * sum of log(1 - 0.9 f) over d's annotations the patient does not show
         + w_size * log(1 + #annotations of d) + w_transferred * [profile borrowed from gene relatives]
+        + w_references * log(1 + #publications and databases behind d's annotations)
 
 P(d | orphan) = softmax(s / temperature). The same arithmetic runs here (numpy, for training and evaluation) and in
 the exported ONNX graph (for serving); the export step checks they agree.
@@ -41,6 +42,8 @@ class OrphanParams:
     w_size: float = 0.0
     w_missing: float = 0.2
     w_transferred: float = -1.0
+    # published case reports favour diseases with more literature: log(1 + #annotation sources) as a prior
+    w_references: float = 0.0
     transfer: float = 0.9
     # ancestors shared by more than this share of diseases are too general to discriminate; skipping them keeps
     # the number of sparse entries a request touches small (latency) at no measurable cost in accuracy
@@ -70,6 +73,7 @@ class OrphanMatrices:
     missing_total: np.ndarray  # [D] sum of missing_log over the disease's annotations
     transferred: np.ndarray  # [D] 1 for diseases whose profile is borrowed from gene relatives
     full_ancestors: list  # per term: every ancestor index, itself included
+    references: np.ndarray  # [D] log(1 + #distinct annotation sources)
 
 
 def term_ancestors(parents: list[list[int]], max_up: int, skip: set[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -177,6 +181,7 @@ def build_matrices(vocabulary: dict, catalog: list[dict], params: OrphanParams) 
         missing_total,
         transferred,
         [sorted(a) for a in all_anc],
+        np.log1p(np.array([d.get("references") or 0 for d in orphans], np.float32)),
     )
 
 
@@ -220,7 +225,12 @@ class OrphanScorer:
 
     def scores(self, observed: list[int], excluded: list[int], age: float, sex: int) -> np.ndarray:
         m, p = self.m, self.p
-        s = p.w_size * m.size + p.w_transferred * m.transferred + p.w_missing * m.missing_total
+        s = (
+            p.w_size * m.size
+            + p.w_transferred * m.transferred
+            + p.w_missing * m.missing_total
+            + p.w_references * m.references
+        )
         closure = sorted({a for q in observed for a in m.full_ancestors[q]})
         if closure:
             # annotations the patient shows (at the same or a more specific term) are not missing

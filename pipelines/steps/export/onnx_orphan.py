@@ -137,7 +137,12 @@ def orphan_scores(
     score = g.op("Add", [score, _closure_sum(g, m.missing_log, closure, zeros_d, -p.w_missing, "miss")])
     score = g.op("Add", [score, _closure_sum(g, m.not_annot, closure, zeros_d, p.w_not, "not")])
     # --- per-disease constants: size, transferred profile, total missing cost
-    const = p.w_size * m.size + p.w_transferred * m.transferred + p.w_missing * m.missing_total
+    const = (
+        p.w_size * m.size
+        + p.w_transferred * m.transferred
+        + p.w_missing * m.missing_total
+        + p.w_references * m.references
+    )
     score = g.op("Add", [score, g.const(const.astype(np.float32), "dconst")])
     # --- onset and sex
     known_age = g.op(

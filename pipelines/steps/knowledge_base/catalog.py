@@ -7,8 +7,39 @@ relies on for newly described diseases.
 
 from __future__ import annotations
 
+import re
+
 from common.annotations import DiseaseAnnotations
 from common.ddxplus import condition_id
+
+# words that say nothing about which disease it is, ignored when matching ORPHA and OMIM names
+_GENERIC = {
+    "type",
+    "syndrome",
+    "disease",
+    "disorder",
+    "with",
+    "and",
+    "or",
+    "of",
+    "the",
+    "to",
+    "due",
+    "autosomal",
+    "recessive",
+    "dominant",
+    "x",
+    "linked",
+    "deficiency",
+    "form",
+    "familial",
+    "congenital",
+    "a",
+    "b",
+    "c",
+    "1",
+    "2",
+}
 
 
 def common_entries(conditions: dict[str, dict], evidence_hpo: dict[str, str]) -> list[dict]:
@@ -34,15 +65,70 @@ def common_entries(conditions: dict[str, dict], evidence_hpo: dict[str, str]) ->
     return entries
 
 
+def _name_words(name: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", name.lower())) - _GENERIC
+
+
+def orphanet_twins(diseases: dict[str, DiseaseAnnotations], genes: dict[str, set[str]]) -> dict[str, str]:
+    """ORPHA id -> the one OMIM disease it describes: both annotated, sharing a gene and a distinctive name word.
+
+    Orphanet and OMIM often describe the same disease twice; as two candidates they split the probability and the
+    rank. An ORPHA entry matching several OMIM entries (a group such as a phenotypic series) is kept apart.
+    """
+    omim_by_gene: dict[str, set[str]] = {}
+    for d, a in diseases.items():
+        if d.startswith("OMIM:") and a.phenotypes:
+            for g in genes.get(d, ()):
+                omim_by_gene.setdefault(g, set()).add(d)
+    twins = {}
+    for d, a in sorted(diseases.items()):
+        if not d.startswith("ORPHA:") or not a.phenotypes:
+            continue
+        words = _name_words(a.name)
+        candidates = {
+            o
+            for g in genes.get(d, ())
+            for o in omim_by_gene.get(g, ())
+            if words & _name_words(diseases[o].name)
+        }
+        if len(candidates) == 1:
+            twins[d] = candidates.pop()
+    return twins
+
+
+def _merge(omim: DiseaseAnnotations, orpha: DiseaseAnnotations) -> None:
+    """Keeps OMIM's phenotype profile (adding Orphanet's terms made rankings worse on the time-split tuning
+    cases: top-1 0.141 vs 0.159) and takes Orphanet's exclusions, onset, sex and references."""
+    omim.excluded |= orpha.excluded
+    omim.onset += orpha.onset
+    omim.sexes |= orpha.sexes
+    omim.references |= orpha.references
+
+
 def orphan_entries(diseases: dict[str, DiseaseAnnotations], genes: dict[str, set[str]]) -> list[dict]:
-    """Annotated rare diseases, then the unannotated ones linked to them through a shared gene."""
-    annotated = {d: a for d, a in diseases.items() if a.phenotypes}
-    entries = [_annotated_entry(a, genes.get(d, set())) for d, a in sorted(annotated.items())]
+    """Annotated rare diseases (Orphanet twins folded into their OMIM entry), then the unannotated ones linked to
+    them through a shared gene."""
+    twins = orphanet_twins(diseases, genes)
+    merged = {
+        d: DiseaseAnnotations(
+            a.id, a.name, dict(a.phenotypes), set(a.excluded), list(a.onset), set(a.sexes), set(a.references)
+        )
+        for d, a in diseases.items()
+        if d not in twins
+    }
+    xrefs: dict[str, list[str]] = {}
+    for orpha, omim in twins.items():
+        _merge(merged[omim], diseases[orpha])
+        xrefs.setdefault(omim, []).append(orpha)
+    annotated = {d: a for d, a in merged.items() if a.phenotypes}
+    entries = [
+        _annotated_entry(a, genes.get(d, set()), xrefs.get(d, [])) for d, a in sorted(annotated.items())
+    ]
     by_gene: dict[str, list[str]] = {}
     for d in sorted(annotated):
         for g in genes.get(d, ()):
             by_gene.setdefault(g, []).append(d)
-    for d in sorted(set(genes) - set(annotated)):
+    for d in sorted(set(genes) - set(annotated) - set(twins)):
         if not d.startswith(("OMIM:", "ORPHA:")):
             continue
         related = sorted({r for g in genes[d] for r in by_gene.get(g, ()) if r != d})
@@ -67,14 +153,14 @@ def orphan_entries(diseases: dict[str, DiseaseAnnotations], genes: dict[str, set
     return entries
 
 
-def _annotated_entry(a: DiseaseAnnotations, genes: set[str]) -> dict:
+def _annotated_entry(a: DiseaseAnnotations, genes: set[str], xrefs: list[str]) -> dict:
     onset = [min(lo for lo, _ in a.onset), max(hi for _, hi in a.onset)] if a.onset else None
     sex = next(iter(a.sexes)) if len(a.sexes) == 1 else None
     return {
         "id": a.id,
         "name": a.name,
         "category": "orphan",
-        "xrefs": [],
+        "xrefs": sorted(xrefs),
         "annotated": True,
         "phenotypes": [{"id": t, "frequency": round(f, 4)} for t, f in sorted(a.phenotypes.items())],
         "excludedPhenotypes": sorted(a.excluded),

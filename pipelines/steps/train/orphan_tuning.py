@@ -18,6 +18,7 @@ GRID = {
     "w_missing": (0.1, 0.2, 0.3),
     "w_excluded": (0.5, 1.0, 2.0),
     "w_transferred": (-1.0, -3.0, -5.0),
+    "w_references": (0.0, 0.5, 1.0, 1.5, 2.0),
 }
 
 
