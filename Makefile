@@ -17,7 +17,7 @@ STAMPS := .make
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install prereqs lint format typecheck test test-ts test-py synth validate demo serve bench clean
+.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py synth validate demo serve bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,7 +55,14 @@ format: install ## Apply the formatters
 typecheck: install ## tsc in strict mode, no emit
 	npx tsc -p tsconfig.json --noEmit
 
-test-ts: install ## jest
+# The tiny model package, built by the real pipeline steps, for the TypeScript tests (ONNX parity, service).
+TINY_PACKAGE := test/fixtures/generated/package/manifest.json
+$(TINY_PACKAGE): $(STAMPS)/python $(shell find pipelines/steps -name '*.py' -not -path '*/tests/*')
+	$(PY) pipelines/steps/make_tiny_package.py test/fixtures/generated > /dev/null
+
+fixtures: $(TINY_PACKAGE) ## Test fixtures built from the pipeline steps
+
+test-ts: install $(TINY_PACKAGE) ## jest
 	npx jest --ci
 
 test-py: install ## pytest for the pipeline steps

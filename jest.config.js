@@ -1,6 +1,6 @@
 /** Jest runs TypeScript through ts-jest in transpile-only mode; `make typecheck` (tsc) does the type checking once. */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/helpers/jest-environment.js',
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.venv/', '/.dxops/', '/test/bench/', '/test/browser/'],
