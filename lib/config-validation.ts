@@ -94,7 +94,7 @@ function validateNetwork({ stage: s, network }: StageConfig): void {
   }
   if (network.vpcCidr !== undefined) {
     const m = CIDR.exec(network.vpcCidr);
-    const octetsOk = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255);
+    const octetsOk = m?.slice(1, 5).every((o) => Number(o) <= 255) === true;
     if (!m || !octetsOk || Number(m[5]) < 16 || Number(m[5]) > 24) {
       throw new ConfigError(`${s}.network.vpcCidr`, network.vpcCidr, 'an IPv4 CIDR from /16 to /24');
     }

@@ -93,5 +93,5 @@ async function newestApproved(change: ModelPackageStateChange, deps: DeployDeps)
 }
 
 function isInBucket(uri: string | undefined, bucket: string): uri is string {
-  return uri !== undefined && uri.startsWith(`s3://${bucket}/`);
+  return uri?.startsWith(`s3://${bucket}/`) === true;
 }

@@ -30,7 +30,9 @@ export class NetworkStack extends Stack {
     }
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(network.vpcCidr!),
-      maxAzs: network.maxAzs,
+      // Named zones, not `maxAzs`: a lookup would need credentials at synth, and an environment-agnostic synth
+      // would fall back to two zones. Zones a-c exist in the platform's regions (not in us-west-1: use vpcId there).
+      availabilityZones: ['a', 'b', 'c'].slice(0, network.maxAzs).map((zone) => `${props.config.region}${zone}`),
       natGateways: network.natGateways,
       subnetConfiguration: [
         // Only the load balancer and the NAT gateways live here; neither needs auto-assigned public IPs.

@@ -50,3 +50,15 @@ describe('SecureBucket', () => {
     );
   });
 });
+
+describe('SecureBucket events', () => {
+  test('sends object events to EventBridge through the bucket property, without a custom resource', () => {
+    const stack = new Stack();
+    new SecureBucket(stack, 'Raw', { encryptionKey: new kms.Key(stack, 'Key'), eventBridgeEnabled: true });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+});
