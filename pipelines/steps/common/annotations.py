@@ -55,8 +55,13 @@ def parse_frequency(value: str) -> float:
     if value in FREQUENCY_CLASSES:
         return FREQUENCY_CLASSES[value]
     if "/" in value:
-        n, m = value.split("/", 1)
-        return min(1.0, int(n) / int(m)) if int(m) > 0 else DEFAULT_FREQUENCY
+        # n of m patients: Laplace's rule of succession, (n + 1) / (m + 2). "1/1" from a single case report is
+        # weak evidence of an obligate finding; shrinking it raised time-split tuning top-1 from 0.161 to 0.179.
+        # "0/m" stays 0: none of the patients had it, which HPO treats as an exclusion.
+        n, m = (int(x) for x in value.split("/", 1))
+        if m <= 0:
+            return DEFAULT_FREQUENCY
+        return 0.0 if n == 0 else min(1.0, (n + 1) / (m + 2))
     if value.endswith("%"):
         return min(1.0, float(value[:-1]) / 100.0)
     raise ValueError(f"unknown HPO frequency {value!r}")

@@ -8,7 +8,8 @@ from common.ddxplus import evidence_tokens, slug
 
 def test_frequencies_become_probabilities():
     assert parse_frequency("HP:0040281") == 0.9
-    assert parse_frequency("3/4") == 0.75
+    assert parse_frequency("3/4") == pytest.approx(4 / 6)  # Laplace: one case report is weak evidence
+    assert parse_frequency("0/5") == 0.0  # none of five: an exclusion
     assert parse_frequency("12%") == 0.12
     assert parse_frequency("") == 0.5
     with pytest.raises(ValueError, match="unknown HPO frequency 'often'"):
