@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { acknowledgeCheckov } from '../compliance';
 
 export interface InferenceServiceProps {
   readonly vpc: ec2.IVpc;
@@ -193,6 +194,9 @@ export class InferenceService extends Construct {
         id: 'HIPAA.Security-S3BucketReplicationEnabled',
         reason: 'Operational logs; versioning plus retention is the recovery mechanism.',
       },
+    ]);
+    acknowledgeCheckov(loadBalancer.connections.securityGroups[0], [
+      { id: 'CKV_AWS_260', comment: 'Port 80 only answers a redirect to HTTPS (443); no content is served over HTTP.' },
     ]);
     return loadBalancer;
   }

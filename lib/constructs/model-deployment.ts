@@ -95,6 +95,8 @@ export class ModelDeployment extends Construct {
       // One deployment at a time: two approvals in quick succession must not race on the parameter.
       reservedConcurrentExecutions: 1,
       deadLetterQueue: this.deadLetterQueue,
+      // The environment holds only resource names, but it is encrypted with the stack key like everything else.
+      environmentEncryption: props.key,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       vpc: props.vpc,

@@ -91,6 +91,15 @@ export class PipelineRole extends Construct {
           'ec2:CreateNetworkInterfacePermission',
           'ec2:DeleteNetworkInterface',
           'ec2:DeleteNetworkInterfacePermission',
+        ],
+        // ENIs of VPC jobs, in this account and region only.
+        resources: ['network-interface/*', 'subnet/*', 'security-group/*'].map(
+          (r) => `arn:${partition}:ec2:${region}:${account}:${r}`,
+        ),
+      }),
+      new iam.PolicyStatement({
+        sid: 'VpcDescribe',
+        actions: [
           'ec2:DescribeNetworkInterfaces',
           'ec2:DescribeVpcs',
           'ec2:DescribeDhcpOptions',
@@ -110,7 +119,8 @@ export class PipelineRole extends Construct {
             'Wildcards are: objects in the project buckets (grants), jobs named pipelines-* (names generated per ' +
             'execution), versions of the one model package group, /aws/sagemaker/* log groups, KMS data-key ' +
             'actions on the one key, and actions with no resource type (ecr:GetAuthorizationToken, ' +
-            'cloudwatch:PutMetricData limited by namespace, the EC2 ENI calls SageMaker needs for VPC jobs).',
+            'cloudwatch:PutMetricData limited by namespace, the EC2 Describe calls SageMaker needs for VPC jobs), and ' +
+            'the ENIs, subnets and security groups of this account and region for VPC jobs.',
         },
       ],
       true,

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { acknowledgePlatformWide } from '../compliance';
+import { acknowledgeCheckov, acknowledgePlatformWide } from '../compliance';
 import type { StageConfig } from '../config';
 import { IngestionJob } from '../constructs/ingestion-job';
 import { PatientRecordCatalog } from '../constructs/patient-record-catalog';
@@ -69,6 +69,9 @@ export class DataStack extends Stack {
       },
     ]);
 
+    acknowledgeCheckov(this.accessLogsBucket, [
+      { id: 'CKV_AWS_18', comment: 'This is the access-log destination; logging it to itself would loop.' },
+    ]);
     this.allowAccessLogDelivery();
 
     const bucket = (name: string, eventBridgeEnabled = false) =>
