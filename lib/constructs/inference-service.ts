@@ -106,11 +106,18 @@ export class InferenceService extends Construct {
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: 'Reads objects of the artifacts bucket: model packages live under per-version prefixes.',
+          reason:
+            'Reads objects of the artifacts bucket (model packages live under per-version prefixes) and puts ' +
+            'objects in the audit bucket (one object per record).',
         },
       ],
       true,
     );
+  }
+
+  /** Lets the service write audit records (put only: it can neither read nor delete them). */
+  public grantWriteAudit(audit: s3.IBucket): void {
+    audit.grantPut(this.taskDefinition.taskRole);
   }
 
   private createTaskDefinition(props: InferenceServiceProps, production: boolean): ecs.FargateTaskDefinition {

@@ -71,6 +71,7 @@ export class ServingStack extends Stack {
         STAGE: config.stage,
         MODEL_SSM_PARAMETER: this.modelParameter.parameterName,
         ARTIFACTS_BUCKET: data.artifactsBucket.bucketName,
+        AUDIT_BUCKET: data.auditBucket.bucketName,
         COGNITO_USER_POOL_ID: this.users.userPool.userPoolId,
         COGNITO_CLIENT_ID: this.users.client.userPoolClientId,
         COGNITO_ISSUER: this.users.issuerUrl,
@@ -81,6 +82,7 @@ export class ServingStack extends Stack {
       logRetention: config.logRetentionDays,
     });
     this.inference.grantReadModels(this.modelParameter, data.artifactsBucket, data.key);
+    this.inference.grantWriteAudit(data.auditBucket);
     new WebAcl(this, 'Firewall', {
       resourceArn: this.inference.loadBalancer.loadBalancerArn,
       logKey: key.key,

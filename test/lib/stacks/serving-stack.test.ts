@@ -44,6 +44,18 @@ describe('ServingStack', () => {
     });
   });
 
+  test('the task may read model packages and only put audit records', () => {
+    const [policyId] = Object.keys(template.findResources('AWS::IAM::Policy')).filter((id) => id.includes('TaskRole'));
+    const policy = JSON.stringify(template.toJSON().Resources[policyId].Properties.PolicyDocument);
+    expect(policy).toContain('ExportsOutputFnGetAttArtifactsBucket');
+    expect(policy).toContain(
+      '{"Action":["s3:Abort*","s3:PutObject","s3:PutObjectLegalHold","s3:PutObjectRetention","s3:PutObjectTagging",' +
+        '"s3:PutObjectVersionTagging"],"Effect":"Allow","Resource":{"Fn::Join":["",[{"Fn::ImportValue":' +
+        '"DxOps-prod-Data:ExportsOutputFnGetAttAuditBucket',
+    );
+    expect(policy).not.toMatch(/s3:DeleteObject/);
+  });
+
   test('approval rule → deploy-approved-model Lambda (wiring)', () => {
     const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
     template.hasResourceProperties('AWS::Events::Rule', {
