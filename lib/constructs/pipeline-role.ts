@@ -40,10 +40,30 @@ export class PipelineRole extends Construct {
     for (const b of props.buckets.readWrite) b.grantReadWrite(role);
     props.key.grantEncryptDecrypt(role);
     props.image.repository.grantPull(role);
+    for (const statement of this.statements(role, props)) role.addToPolicy(statement);
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Wildcards are: objects in the project buckets (grants), jobs named pipelines-* (names generated per ' +
+            'execution), versions of the one model package group, /aws/sagemaker/* log groups, KMS data-key ' +
+            'actions on the one key, and actions with no resource type (ecr:GetAuthorizationToken, ' +
+            'cloudwatch:PutMetricData limited by namespace, the EC2 Describe calls SageMaker needs for VPC jobs), and ' +
+            'the ENIs, subnets and security groups of this account and region for VPC jobs.',
+        },
+      ],
+      true,
+    );
+  }
+
+  /** The role's own statements (bucket, key and image access come from grants). */
+  private statements(role: iam.Role, props: PipelineRoleProps): iam.PolicyStatement[] {
     const { partition, region, account } = Stack.of(this);
     const arn = (resource: string) => `arn:${partition}:sagemaker:${region}:${account}:${resource}`;
     const group = props.modelPackageGroupName.toLowerCase();
-    const statements = [
+    return [
       new iam.PolicyStatement({
         sid: 'PipelineJobs',
         actions: [
@@ -109,21 +129,5 @@ export class PipelineRole extends Construct {
         resources: ['*'],
       }),
     ];
-    for (const s of statements) role.addToPolicy(s);
-    NagSuppressions.addResourceSuppressions(
-      role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'Wildcards are: objects in the project buckets (grants), jobs named pipelines-* (names generated per ' +
-            'execution), versions of the one model package group, /aws/sagemaker/* log groups, KMS data-key ' +
-            'actions on the one key, and actions with no resource type (ecr:GetAuthorizationToken, ' +
-            'cloudwatch:PutMetricData limited by namespace, the EC2 Describe calls SageMaker needs for VPC jobs), and ' +
-            'the ENIs, subnets and security groups of this account and region for VPC jobs.',
-        },
-      ],
-      true,
-    );
   }
 }

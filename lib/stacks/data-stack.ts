@@ -45,33 +45,7 @@ export class DataStack extends Stack {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    // S3 server access logs can only be delivered to SSE-S3 buckets, not SSE-KMS ones.
-    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      versioned: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    NagSuppressions.addResourceSuppressions(this.accessLogsBucket, [
-      { id: 'AwsSolutions-S1', reason: 'This is the access-log destination; logging it to itself would loop.' },
-      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'Access-log destination bucket; see AwsSolutions-S1.' },
-      {
-        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
-        reason: 'S3 server access logging only delivers to SSE-S3 buckets; the logs hold no patient data.',
-      },
-      {
-        id: 'HIPAA.Security-S3BucketReplicationEnabled',
-        reason: 'Access logs are operational data; versioning plus retention is the recovery mechanism.',
-      },
-    ]);
-
-    acknowledgeCheckov(this.accessLogsBucket, [
-      { id: 'CKV_AWS_18', comment: 'This is the access-log destination; logging it to itself would loop.' },
-    ]);
+    this.accessLogsBucket = this.createAccessLogsBucket(retain);
     this.allowAccessLogDelivery();
 
     const bucket = (name: string, eventBridgeEnabled = false) =>
@@ -95,7 +69,53 @@ export class DataStack extends Stack {
       ]);
     }
 
-    // Glue encrypts its continuous logs with this key (security configuration, CloudWatch SSE-KMS).
+    this.allowGlueLogEncryption();
+    this.catalog = new PatientRecordCatalog(this, 'PatientRecords', { processedBucket: this.processedBucket });
+    if (props.ingestion !== undefined) {
+      this.ingestion = new IngestionJob(this, 'Ingestion', {
+        ...props.ingestion,
+        rawBucket: this.rawBucket,
+        processedBucket: this.processedBucket,
+        key: this.key,
+        catalog: this.catalog,
+        schedule: props.config.ingestionSchedule,
+      });
+    }
+  }
+
+  /** The destination of the S3 server access logs of every bucket (SSE-S3: the only encryption S3 logging supports). */
+  private createAccessLogsBucket(retain: boolean): s3.Bucket {
+    // S3 server access logs can only be delivered to SSE-S3 buckets, not SSE-KMS ones.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    NagSuppressions.addResourceSuppressions(bucket, [
+      { id: 'AwsSolutions-S1', reason: 'This is the access-log destination; logging it to itself would loop.' },
+      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'Access-log destination bucket; see AwsSolutions-S1.' },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason: 'S3 server access logging only delivers to SSE-S3 buckets; the logs hold no patient data.',
+      },
+      {
+        id: 'HIPAA.Security-S3BucketReplicationEnabled',
+        reason: 'Access logs are operational data; versioning plus retention is the recovery mechanism.',
+      },
+    ]);
+    acknowledgeCheckov(bucket, [
+      { id: 'CKV_AWS_18', comment: 'This is the access-log destination; logging it to itself would loop.' },
+    ]);
+    return bucket;
+  }
+
+  /** Glue encrypts its continuous logs with this key (security configuration, CloudWatch SSE-KMS). */
+  private allowGlueLogEncryption(): void {
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
@@ -108,17 +128,6 @@ export class DataStack extends Stack {
         },
       }),
     );
-    this.catalog = new PatientRecordCatalog(this, 'PatientRecords', { processedBucket: this.processedBucket });
-    if (props.ingestion !== undefined) {
-      this.ingestion = new IngestionJob(this, 'Ingestion', {
-        ...props.ingestion,
-        rawBucket: this.rawBucket,
-        processedBucket: this.processedBucket,
-        key: this.key,
-        catalog: this.catalog,
-        schedule: props.config.ingestionSchedule,
-      });
-    }
   }
 
   /**

@@ -79,14 +79,7 @@ export class MlStack extends Stack {
         '**/__pycache__/**',
       ],
     });
-    const securityGroup = new ec2.SecurityGroup(this, 'JobsSecurityGroup', {
-      vpc: props.vpc,
-      description: 'SageMaker processing and training jobs: HTTPS out only (endpoints, S3 gateway)',
-      allowAllOutbound: false,
-    });
-    // The S3 prefix-list id is only known through a lookup (credentials at synth), so HTTPS is allowed to any
-    // address; the private route tables send S3 to the gateway endpoint and AWS APIs resolve to interface endpoints.
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (endpoints) and S3');
+    const securityGroup = this.createJobsSecurityGroup(props.vpc);
     this.pipelineName = pipelineName(config.stage);
     this.role = new PipelineRole(this, 'PipelineRole', {
       buckets: { read: [data.rawBucket], readWrite: [data.processedBucket, data.artifactsBucket] },
@@ -122,5 +115,18 @@ export class MlStack extends Stack {
       pipelineDefinition: { PipelineDefinitionBody: this.toJsonString(definition) },
     });
     this.pipeline.addResourceDependency(this.modelPackageGroup);
+  }
+
+  /** Security group of the processing and training jobs: HTTPS out only. */
+  private createJobsSecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
+    const securityGroup = new ec2.SecurityGroup(this, 'JobsSecurityGroup', {
+      vpc,
+      description: 'SageMaker processing and training jobs: HTTPS out only (endpoints, S3 gateway)',
+      allowAllOutbound: false,
+    });
+    // The S3 prefix-list id is only known through a lookup (credentials at synth), so HTTPS is allowed to any
+    // address; the private route tables send S3 to the gateway endpoint and AWS APIs resolve to interface endpoints.
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (endpoints) and S3');
+    return securityGroup;
   }
 }

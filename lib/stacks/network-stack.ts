@@ -61,6 +61,11 @@ export class NetworkStack extends Stack {
         true,
       );
     }
+    this.acknowledgeDefaultSecurityGroupProvider();
+  }
+
+  /** The CDK provider that closes the default security group is AWS-owned code run by CloudFormation. */
+  private acknowledgeDefaultSecurityGroupProvider(): void {
     const provider = this.node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
     const handler = provider?.node.tryFindChild('Handler');
     if (handler) {

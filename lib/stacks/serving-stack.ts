@@ -105,6 +105,10 @@ export class ServingStack extends Stack {
       key: key.key,
       logRetention: config.logRetentionDays,
     });
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
     new CfnOutput(this, 'ServiceUrl', { value: this.url, description: 'HTTPS URL of the DxOps service' });
     new CfnOutput(this, 'LoadBalancerDns', {
       value: this.inference.loadBalancer.loadBalancerDnsName,
