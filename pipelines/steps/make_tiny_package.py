@@ -14,10 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from tiny_reference import write_processed, write_reference
+
 from evaluate.evaluate import main as evaluate_main
 from export.export_model import main as export_main
 from knowledge_base.build_knowledge_base import main as kb_main
-from tiny_reference import write_processed, write_reference
 from train.train import main as train_main
 
 
@@ -27,12 +28,38 @@ def build(out: Path) -> Path:
         reference, processed = write_reference(base / "reference"), write_processed(base / "processed")
         kb, model, evaluation = base / "kb", base / "model", base / "evaluation"
         kb_main(["--reference-dir", str(reference), "--kb-dir", str(kb)])
-        train_main(["--processed-dir", str(processed), "--kb-dir", str(kb), "--model-dir", str(model), "--seed", "7"])
-        evaluate_main(["--processed-dir", str(processed), "--kb-dir", str(kb), "--model-dir", str(model), "--evaluation-dir", str(evaluation)])
+        train_main(
+            ["--processed-dir", str(processed), "--kb-dir", str(kb), "--model-dir", str(model), "--seed", "7"]
+        )
+        evaluate_main(
+            [
+                "--processed-dir",
+                str(processed),
+                "--kb-dir",
+                str(kb),
+                "--model-dir",
+                str(model),
+                "--evaluation-dir",
+                str(evaluation),
+            ]
+        )
         package = out / "package"
         if package.exists():
             shutil.rmtree(package)
-        export_main(["--model-dir", str(model), "--kb-dir", str(kb), "--evaluation-dir", str(evaluation), "--package-dir", str(package), "--model-version", "tiny-1"])
+        export_main(
+            [
+                "--model-dir",
+                str(model),
+                "--kb-dir",
+                str(kb),
+                "--evaluation-dir",
+                str(evaluation),
+                "--package-dir",
+                str(package),
+                "--model-version",
+                "tiny-1",
+            ]
+        )
     return package
 
 
