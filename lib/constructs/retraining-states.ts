@@ -29,7 +29,25 @@ const S = (expr: string) => tasks.DynamoAttributeValue.fromString(`{% ${expr} %}
  * success) ends in `SkippedLocked`; a failure releases the lock so the next trigger can retry.
  */
 export function retrainingDefinition(scope: Construct, props: RetrainingStatesProps): sfn.IChainable {
-  const { table, topic } = props;
+  const { prepare, acquireLock } = lockStates(scope, props);
+  const { start, wait, describe } = pipelineStates(scope, props);
+  const { succeeded, recordFailure } = outcomeStates(scope, props);
+
+  const pipelineEnded = sfn.Pass.jsonata(scope, 'PipelineFailed', {
+    assign: { failure: '{% {"pipelineExecutionStatus": $status} %}' },
+  }).next(recordFailure);
+  const checkStatus = sfn.Choice.jsonata(scope, 'PipelineDone?')
+    .when(sfn.Condition.jsonata("{% $status = 'Succeeded' %}"), succeeded)
+    .when(sfn.Condition.jsonata("{% $status in ['Failed', 'Stopped'] %}"), pipelineEnded)
+    .otherwise(wait);
+  const toFailure = { errors: ['States.ALL'], assign: { failure: '{% $states.errorOutput %}' } };
+  for (const state of [start, describe]) state.addCatch(recordFailure, toFailure);
+
+  return prepare.next(acquireLock).next(start).next(wait).next(describe).next(checkStatus);
+}
+
+/** Names the run and takes the lock; a held lock ends in `SkippedLocked`. */
+function lockStates(scope: Construct, props: RetrainingStatesProps) {
   const prepare = sfn.Pass.jsonata(scope, 'Prepare', {
     comment: 'Name the trigger: the EventBridge detail-type, or `trigger` of a manual start',
     assign: {
@@ -44,7 +62,7 @@ export function retrainingDefinition(scope: Construct, props: RetrainingStatesPr
   const acquireLock = tasks.DynamoPutItem.jsonata(scope, 'AcquireLock', {
     comment:
       'Conditional write: free when absent or expired (a run holds it for the timeout, a success for the cooldown)',
-    table,
+    table: props.table,
     item: {
       pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY),
       holder: S('$runId'),
@@ -58,15 +76,19 @@ export function retrainingDefinition(scope: Construct, props: RetrainingStatesPr
     comment: 'Another run holds the lock or the cooldown is running: nothing to do',
   });
   acquireLock.addCatch(skipped, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
+  return { prepare, acquireLock };
+}
 
+/** Starts the pipeline (SDK integration) and polls its status. */
+function pipelineStates(scope: Construct, props: RetrainingStatesProps) {
   const start = tasks.CallAwsService.jsonata(scope, 'StartPipeline', {
     service: 'sagemaker',
     action: 'startPipelineExecution',
     iamResources: [props.pipelineArn],
     parameters: {
       PipelineName: props.pipelineName,
-      PipelineExecutionDisplayName: '{% $runId %}',
-      ClientRequestToken: '{% $runId %}',
+      // Idempotent retries: the token is the execution name, alphanumeric and padded to the API's 32-char minimum.
+      ClientRequestToken: "{% $pad($replace($runId, /[^a-zA-Z0-9]/, ''), 32, '0') %}",
       PipelineExecutionDescription: '{% "Retraining started by " & $trigger %}',
       ...pipelineParametersArgument(props.pipelineParameters),
     },
@@ -83,7 +105,12 @@ export function retrainingDefinition(scope: Construct, props: RetrainingStatesPr
   for (const task of [start, describe]) {
     task.addRetry({ errors: ['SageMaker.ThrottlingException', 'SageMaker.SageMakerException'], maxAttempts: 5 });
   }
+  return { start, wait, describe };
+}
 
+/** Success: record, start the cooldown, notify. Failure: record, release the lock, notify, fail. */
+function outcomeStates(scope: Construct, props: RetrainingStatesProps) {
+  const { table, topic } = props;
   const record = (id: string, outcome: string) =>
     tasks.DynamoPutItem.jsonata(scope, id, {
       table,
@@ -131,19 +158,7 @@ export function retrainingDefinition(scope: Construct, props: RetrainingStatesPr
   });
   const recordFailure = record('RecordFailure', 'Failed');
   recordFailure.next(releaseLock).next(notify('NotifyFailure', 'DxOps retraining failed')).next(failed);
-
-  const pipelineEnded = sfn.Pass.jsonata(scope, 'PipelineFailed', {
-    assign: { failure: '{% {"pipelineExecutionStatus": $status} %}' },
-  }).next(recordFailure);
-  const checkStatus = sfn.Choice.jsonata(scope, 'PipelineDone?')
-    .when(sfn.Condition.jsonata("{% $status = 'Succeeded' %}"), succeeded)
-    .when(sfn.Condition.jsonata("{% $status in ['Failed', 'Stopped'] %}"), pipelineEnded)
-    .otherwise(wait);
-
-  const toFailure = { errors: ['States.ALL'], assign: { failure: '{% $states.errorOutput %}' } };
-  for (const state of [start, describe]) state.addCatch(recordFailure, toFailure);
-
-  return prepare.next(acquireLock).next(start).next(wait).next(describe).next(checkStatus);
+  return { succeeded, recordFailure };
 }
 
 function pipelineParametersArgument(parameters: Record<string, string>): Record<string, unknown> {

@@ -69,6 +69,7 @@ export class ServingStack extends Stack {
       serverAccessLogsBucket: s3.Bucket.fromBucketName(this, 'AccessLogsBucket', data.accessLogsBucket.bucketName),
       environment: {
         STAGE: config.stage,
+        AWS_REGION: this.region,
         MODEL_SSM_PARAMETER: this.modelParameter.parameterName,
         ARTIFACTS_BUCKET: data.artifactsBucket.bucketName,
         AUDIT_BUCKET: data.auditBucket.bucketName,
