@@ -1,0 +1,242 @@
+import * as ort from 'onnxruntime-node';
+import type { CatalogDisease, DiseaseCategory, Evidences, Manifest, Vocabulary } from './package-types';
+import { PhenotypeIndex } from './phenotype-index';
+
+export type Sex = 'unknown' | 'female' | 'male';
+const SEX_CODE: Record<Sex, bigint> = { unknown: 0n, female: 1n, male: 2n };
+
+/** A request after parsing (native body or phenopacket): ids as sent, not yet resolved. */
+export interface DiagnosisInput {
+  readonly observed: readonly string[];
+  readonly excluded: readonly string[];
+  readonly evidences: readonly string[];
+  readonly ageYears?: number;
+  readonly sex: Sex;
+  readonly topK: number;
+}
+
+export interface Warning {
+  readonly code:
+    | 'UNKNOWN_PHENOTYPE'
+    | 'REDIRECTED_PHENOTYPE'
+    | 'DUPLICATE_PHENOTYPE'
+    | 'CONFLICTING_PHENOTYPE'
+    | 'UNKNOWN_EVIDENCE';
+  readonly id: string;
+  readonly message: string;
+}
+
+export interface Candidate {
+  readonly rank: number;
+  readonly diseaseId: string;
+  readonly name: string;
+  readonly category: DiseaseCategory;
+  readonly probability: number;
+  readonly supportingPhenotypes: string[];
+  readonly contradictingPhenotypes: string[];
+}
+
+export interface Prediction {
+  readonly modelVersion: string;
+  readonly differential: Candidate[];
+  readonly orphanSuspicion: number;
+  readonly specialistReview: boolean;
+  readonly warnings: Warning[];
+  /** Resolved, de-duplicated term ids actually fed to the model (audit and drift). */
+  readonly observed: string[];
+  readonly excluded: string[];
+  readonly systems: string[];
+}
+
+/** Follow alt/obsolete redirects a bounded number of times: a cycle in a bad vocabulary must not hang a request. */
+const MAX_REDIRECTS = 8;
+
+/** A verified, warmed-up model package and the indexes built from it at load time. */
+export class Model {
+  public readonly phenotypes: PhenotypeIndex;
+  private readonly termIndex: Map<string, number>;
+  private readonly tokenIndex: Map<string, number>;
+  private readonly diseaseIndex: Map<string, number>;
+  /** Ancestors of every term, itself included: supporting/contradicting findings compare through them. */
+  private readonly ancestors: Set<number>[];
+  private readonly diseaseTerms: number[][];
+  private readonly diseaseExcluded: Set<number>[];
+
+  constructor(
+    public readonly manifest: Manifest,
+    public readonly catalog: readonly CatalogDisease[],
+    public readonly vocabulary: Vocabulary,
+    public readonly evidences: Evidences,
+    private readonly session: ort.InferenceSession,
+  ) {
+    this.termIndex = new Map(vocabulary.terms.map((t, i) => [t.id, i]));
+    this.tokenIndex = new Map(evidences.tokens.map((t, i) => [t, i]));
+    this.diseaseIndex = new Map(catalog.map((d, i) => [d.id, i]));
+    this.ancestors = vocabulary.terms.map(() => new Set<number>());
+    for (let i = 0; i < vocabulary.terms.length; i++) this.collectAncestors(i);
+    const known = (id: string) => this.termIndex.get(id);
+    this.diseaseTerms = catalog.map((d) => d.phenotypes.map((p) => known(p.id)).filter((i) => i !== undefined));
+    this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
+    this.phenotypes = new PhenotypeIndex(vocabulary.terms);
+  }
+
+  public get version(): string {
+    return this.manifest.modelVersion;
+  }
+
+  public disease(id: string): CatalogDisease | undefined {
+    const i = this.diseaseIndex.get(id);
+    return i === undefined ? undefined : this.catalog[i];
+  }
+
+  public term(id: string): Vocabulary['terms'][number] | undefined {
+    const i = this.termIndex.get(id);
+    return i === undefined ? undefined : this.vocabulary.terms[i];
+  }
+
+  public async predict(input: DiagnosisInput): Promise<Prediction> {
+    const warnings: Warning[] = [];
+    const observed = this.resolveAll(input.observed, warnings);
+    const excluded = this.resolveAll(input.excluded, warnings).filter((i) => {
+      if (!observed.includes(i)) return true;
+      const id = this.vocabulary.terms[i].id;
+      warnings.push({
+        code: 'CONFLICTING_PHENOTYPE',
+        id,
+        message: `${id} is both observed and excluded; kept observed`,
+      });
+      return false;
+    });
+    const evidence = new Float32Array(this.manifest.counts.evidenceTokens);
+    for (const token of input.evidences) {
+      const i = this.tokenIndex.get(token);
+      if (i === undefined) {
+        warnings.push({ code: 'UNKNOWN_EVIDENCE', id: token, message: `${token} is not an evidence of this model` });
+      } else evidence[i] = 1;
+    }
+    const out = await this.run(observed, excluded, evidence, input.ageYears ?? -1, SEX_CODE[input.sex]);
+    const probabilities = out.probabilities.data as Float32Array;
+    const top = topIndices(probabilities, Math.min(input.topK, probabilities.length));
+    const differential = top.map((d, rank) => ({
+      rank: rank + 1,
+      diseaseId: this.catalog[d].id,
+      name: this.catalog[d].name,
+      category: this.catalog[d].category,
+      probability: probabilities[d],
+      ...this.explain(d, observed, excluded),
+    }));
+    const ids = (list: number[]) => list.map((i) => this.vocabulary.terms[i].id);
+    return {
+      modelVersion: this.version,
+      differential,
+      orphanSuspicion: (out.orphan_suspicion.data as Float32Array)[0],
+      specialistReview: (differential[0]?.probability ?? 0) < this.manifest.thresholds.specialistReview,
+      warnings,
+      observed: ids(observed),
+      excluded: ids(excluded),
+      systems: observed.map((i) => this.vocabulary.terms[i].system).filter((s): s is string => s !== null),
+    };
+  }
+
+  public async release(): Promise<void> {
+    await this.session.release();
+  }
+
+  /** One inference on padding inputs, so the first real request does not pay for lazy initialisation. */
+  public async warmUp(): Promise<void> {
+    await this.run([], [], new Float32Array(this.manifest.counts.evidenceTokens), -1, 0n);
+  }
+
+  private run(observed: number[], excluded: number[], evidence: Float32Array, age: number, sex: bigint) {
+    const pad = BigInt(this.manifest.counts.terms);
+    const ints = (list: number[]) => (list.length ? BigInt64Array.from(list, BigInt) : BigInt64Array.of(pad));
+    const obs = ints(observed);
+    const exc = ints(excluded);
+    return this.session.run({
+      observed: new ort.Tensor('int64', obs, [obs.length]),
+      excluded: new ort.Tensor('int64', exc, [exc.length]),
+      evidence: new ort.Tensor('float32', evidence, [1, evidence.length]),
+      age: new ort.Tensor('float32', Float32Array.of(age), [1]),
+      sex: new ort.Tensor('int64', BigInt64Array.of(sex), [1]),
+    });
+  }
+
+  private resolveAll(ids: readonly string[], warnings: Warning[]): number[] {
+    const out: number[] = [];
+    for (const id of ids) {
+      const i = this.resolve(id, warnings);
+      if (i === undefined) continue;
+      if (out.includes(i)) {
+        const resolved = this.vocabulary.terms[i].id;
+        warnings.push({ code: 'DUPLICATE_PHENOTYPE', id, message: `${id} repeats ${resolved}; counted once` });
+      } else out.push(i);
+    }
+    return out;
+  }
+
+  private resolve(id: string, warnings: Warning[]): number | undefined {
+    let current = id;
+    for (let hops = 0; hops <= MAX_REDIRECTS; hops++) {
+      const i = this.termIndex.get(current);
+      if (i !== undefined) {
+        if (current !== id) {
+          warnings.push({
+            code: 'REDIRECTED_PHENOTYPE',
+            id,
+            message: `${id} is obsolete or an alternative id; used ${current}`,
+          });
+        }
+        return i;
+      }
+      const next = this.vocabulary.redirects[current];
+      if (next === undefined) break;
+      current = next;
+    }
+    warnings.push({
+      code: 'UNKNOWN_PHENOTYPE',
+      id,
+      message: `${id} is not in the model's vocabulary (HPO ${this.vocabulary.hpoVersion}); ignored`,
+    });
+    return undefined;
+  }
+
+  /** docs/model-package.md: a term supports a disease phenotype when equal, ancestor or descendant; same for contradicting. */
+  private explain(d: number, observed: number[], excluded: number[]) {
+    const related = (q: number) =>
+      this.diseaseTerms[d].some((p) => this.ancestors[p].has(q) || this.ancestors[q].has(p));
+    const id = (i: number) => this.vocabulary.terms[i].id;
+    return {
+      supportingPhenotypes: observed.filter(related).map(id),
+      contradictingPhenotypes: [
+        ...excluded.filter(related),
+        ...observed.filter((q) => this.diseaseExcluded[d].has(q)),
+      ].map(id),
+    };
+  }
+
+  private collectAncestors(start: number): void {
+    const set = this.ancestors[start];
+    const stack = [start];
+    while (stack.length) {
+      const i = stack.pop()!;
+      if (set.has(i)) continue;
+      set.add(i);
+      for (const p of this.vocabulary.terms[i].parents) stack.push(p);
+    }
+  }
+}
+
+/** Indices of the k largest values, best first, without sorting the whole (possibly 12,000-long) output. */
+export function topIndices(values: Float32Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (top.length === k && values[i] <= values[top[k - 1]]) continue;
+    let j = top.length === k ? k - 1 : top.length;
+    while (j > 0 && values[top[j - 1]] < values[i]) {
+      if (j < k) top[j] = top[j - 1];
+      j--;
+    }
+    top[j] = i;
+  }
+  return top.slice(0, k);
+}

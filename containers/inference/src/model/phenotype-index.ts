@@ -1,0 +1,105 @@
+import type { VocabularyTerm } from './package-types';
+
+export interface PhenotypeMatch {
+  readonly id: string;
+  readonly label: string;
+  /** The label or synonym that matched the query (what the user typed may be a layperson word). */
+  readonly matched: string;
+  readonly matchedKind: 'label' | 'synonym' | 'layperson' | 'id';
+}
+
+type Kind = PhenotypeMatch['matchedKind'];
+
+/** Lower case without diacritics, so 'fiebre', 'Fièvre' and 'FIEVRE' compare equal. */
+export function normalizeText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+function words(text: string): string[] {
+  return normalizeText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+interface Name {
+  readonly term: number;
+  readonly text: string;
+  readonly norm: string;
+  readonly kind: Kind;
+}
+
+/**
+ * Type-ahead over labels, synonyms and layperson synonyms, built once per model package: a sorted word list answers
+ * the prefix of the query's first word by binary search, then the other words filter the candidates. Each keystroke
+ * costs O(log words + candidates), not a scan of the vocabulary.
+ */
+export class PhenotypeIndex {
+  private readonly names: Name[] = [];
+  private readonly words: { word: string; name: number }[] = [];
+  private readonly byId = new Map<string, number>();
+
+  constructor(private readonly terms: readonly VocabularyTerm[]) {
+    terms.forEach((t, i) => {
+      this.byId.set(t.id, i);
+      this.add(i, t.label, 'label');
+      for (const s of t.synonyms) this.add(i, s, 'synonym');
+      for (const s of t.layperson) this.add(i, s, 'layperson');
+    });
+    this.words.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+  }
+
+  public search(query: string, limit: number): PhenotypeMatch[] {
+    const trimmed = query.trim();
+    const exact = this.byId.get(trimmed.toUpperCase());
+    if (exact !== undefined) {
+      const t = this.terms[exact];
+      return [{ id: t.id, label: t.label, matched: t.id, matchedKind: 'id' }];
+    }
+    const qWords = words(trimmed);
+    if (qWords.length === 0) return [];
+    const qNorm = qWords.join(' ');
+    const best = new Map<number, { name: Name; score: number }>();
+    for (const n of this.candidates(qWords[0])) {
+      const name = this.names[n];
+      const nameWords = words(name.text);
+      if (!qWords.every((q) => nameWords.some((w) => w.startsWith(q)))) continue;
+      // Lower is better: whole-name prefix first, then labels before synonyms, then shorter names.
+      const score =
+        (name.norm.startsWith(qNorm) ? 0 : 1000) + (name.kind === 'label' ? 0 : 100) + Math.min(name.text.length, 99);
+      const previous = best.get(name.term);
+      if (!previous || score < previous.score) best.set(name.term, { name, score });
+    }
+    return [...best.values()]
+      .sort((a, b) => a.score - b.score)
+      .slice(0, limit)
+      .map(({ name }) => ({
+        id: this.terms[name.term].id,
+        label: this.terms[name.term].label,
+        matched: name.text,
+        matchedKind: name.kind,
+      }));
+  }
+
+  private add(term: number, text: string, kind: Kind): void {
+    const index = this.names.length;
+    this.names.push({ term, text, norm: words(text).join(' '), kind });
+    for (const word of new Set(words(text))) this.words.push({ word, name: index });
+  }
+
+  private *candidates(prefix: string): Generator<number> {
+    let lo = 0;
+    let hi = this.words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.words[mid].word < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const seen = new Set<number>();
+    for (let i = lo; i < this.words.length && this.words[i].word.startsWith(prefix); i++) {
+      if (!seen.has(this.words[i].name)) {
+        seen.add(this.words[i].name);
+        yield this.words[i].name;
+      }
+    }
+  }
+}

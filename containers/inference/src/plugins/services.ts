@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ServiceConfig } from '../config';
+import type { Model, Sex } from '../model/model';
+import { ModelManager } from '../model/model-manager';
+import { DriftMonitor } from '../monitoring/drift-monitor';
+import { ServiceMetrics } from '../monitoring/service-metrics';
+import { createLocator, type ModelLocator } from '../registry/model-locator';
+import { JsonlWriter } from '../storage/jsonl-writer';
+
+/** What feedback needs to label a prediction: its inputs, never anything that identifies the patient. */
+export interface RecentPrediction {
+  readonly modelVersion: string;
+  readonly observed: string[];
+  readonly excluded: string[];
+  readonly evidences: string[];
+  readonly ageBand: string;
+  readonly sex: Sex;
+}
+
+/** Feedback usually follows within minutes; older requests are joined with the audit log by requestId instead. */
+const RECENT_PREDICTIONS = 10_000;
+
+export class RecentPredictions {
+  private readonly map = new Map<string, RecentPrediction>();
+
+  public set(requestId: string, prediction: RecentPrediction): void {
+    this.map.set(requestId, prediction);
+    if (this.map.size > RECENT_PREDICTIONS) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  public get(requestId: string): RecentPrediction | undefined {
+    return this.map.get(requestId);
+  }
+}
+
+export interface Services {
+  readonly config: ServiceConfig;
+  readonly models: ModelManager;
+  readonly audit: JsonlWriter;
+  readonly feedback: JsonlWriter;
+  readonly metrics: ServiceMetrics;
+  readonly recent: RecentPredictions;
+  /** Drift of the model being served; replaced (window reset) when a new model is swapped in. */
+  drift?: DriftMonitor;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dx: Services;
+  }
+}
+
+export interface ServicesOptions {
+  readonly config: ServiceConfig;
+  /** Where EMF lines go; stdout by default (CloudWatch Logs reads them there). */
+  readonly emfSink?: (line: string) => void;
+  /** Replaces the locator built from the config (tests). */
+  readonly locator?: ModelLocator;
+}
+
+async function services(app: FastifyInstance, opts: ServicesOptions): Promise<void> {
+  const { config } = opts;
+  const models = new ModelManager(opts.locator ?? createLocator(config.model), app.log);
+  const dx: Services = {
+    config,
+    models,
+    audit: new JsonlWriter(join(config.dxopsHome, 'audit'), 'audit'),
+    feedback: new JsonlWriter(join(config.dxopsHome, 'feedback'), 'feedback'),
+    metrics: new ServiceMetrics(),
+    recent: new RecentPredictions(),
+  };
+  const useModel = (model: Model) => {
+    dx.drift = new DriftMonitor(model.manifest.driftBaseline?.families ?? {}, config.driftWindow);
+    dx.metrics.useModel(model.version, dx.drift);
+  };
+  models.onSwap(useModel);
+  app.decorate('dx', dx);
+
+  app.addHook('onResponse', async (request, reply) => {
+    dx.metrics.observeRequest(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const sink = opts.emfSink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let emfTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    await models.refresh();
+    models.start(config.pollIntervalMs);
+    if (config.emfIntervalMs > 0) {
+      emfTimer = setInterval(() => {
+        for (const line of dx.metrics.emfLines(config.metricsNamespace, config.stage)) sink(line);
+      }, config.emfIntervalMs);
+      emfTimer.unref();
+    }
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(emfTimer);
+    await models.close();
+    await Promise.all([dx.audit.close(), dx.feedback.close()]);
+  });
+}
+
+export default fp(services, { name: 'services' });

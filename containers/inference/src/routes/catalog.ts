@@ -1,0 +1,105 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { notFound, unavailable } from '../errors';
+import { DiseaseId, errors, LIMITS } from '../schemas';
+
+const PhenotypeQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: LIMITS.query, description: 'label, synonym, layperson word or HPO id' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+  },
+  { additionalProperties: false },
+);
+
+const PhenotypeResults = Type.Object({
+  modelVersion: Type.String(),
+  results: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      label: Type.String(),
+      matched: Type.String(),
+      matchedKind: Type.Union([
+        Type.Literal('label'),
+        Type.Literal('synonym'),
+        Type.Literal('layperson'),
+        Type.Literal('id'),
+      ]),
+    }),
+  ),
+});
+
+const DiseaseParams = Type.Object({ id: DiseaseId });
+
+/** The disease profile is summarised: the most frequent phenotypes, not the whole annotation list. */
+const PROFILE_PHENOTYPES = 20;
+
+const DiseaseProfile = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  category: Type.Union([Type.Literal('common'), Type.Literal('orphan')]),
+  xrefs: Type.Array(Type.String()),
+  genes: Type.Array(Type.String()),
+  annotated: Type.Boolean(),
+  phenotypeCount: Type.Integer(),
+  phenotypes: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), frequency: Type.Number() })),
+  excludedPhenotypes: Type.Array(Type.String()),
+  modelVersion: Type.String(),
+});
+
+export default async function catalog(app: FastifyInstance): Promise<void> {
+  const current = () => {
+    const model = app.dx.models.current;
+    if (!model) throw unavailable('no model is loaded yet; see /readyz');
+    return model;
+  };
+
+  app.get<{ Querystring: Static<typeof PhenotypeQuery> }>(
+    '/v1/phenotypes',
+    {
+      schema: {
+        summary: 'Type-ahead search over HPO labels, synonyms and layperson synonyms',
+        querystring: PhenotypeQuery,
+        response: { 200: PhenotypeResults, ...errors(400, 401, 429, 503) },
+      },
+    },
+    async (request) => {
+      const model = current();
+      return {
+        modelVersion: model.version,
+        results: model.phenotypes.search(request.query.q, request.query.limit ?? 10),
+      };
+    },
+  );
+
+  app.get<{ Params: Static<typeof DiseaseParams> }>(
+    '/v1/diseases/:id',
+    {
+      schema: {
+        summary: 'Name, category and phenotype profile of a catalog disease',
+        params: DiseaseParams,
+        response: { 200: DiseaseProfile, ...errors(400, 401, 404, 429, 503) },
+      },
+    },
+    async (request) => {
+      const model = current();
+      const disease = model.disease(request.params.id);
+      if (!disease) throw notFound(`disease ${request.params.id} is not in the catalog of model ${model.version}`);
+      const phenotypes = [...disease.phenotypes]
+        .sort((a, b) => b.frequency - a.frequency)
+        .slice(0, PROFILE_PHENOTYPES)
+        .map((p) => ({ id: p.id, label: model.term(p.id)?.label ?? p.id, frequency: p.frequency }));
+      return {
+        id: disease.id,
+        name: disease.name,
+        category: disease.category,
+        xrefs: [...disease.xrefs],
+        genes: [...disease.genes],
+        annotated: disease.annotated,
+        phenotypeCount: disease.phenotypes.length,
+        phenotypes,
+        excludedPhenotypes: [...disease.excludedPhenotypes],
+        modelVersion: model.version,
+      };
+    },
+  );
+}
