@@ -1,6 +1,6 @@
 import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +10,7 @@ import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { acknowledgeCheckov } from '../compliance';
+import { privateSubnets } from './subnets';
 
 export interface InferenceServiceProps {
   readonly vpc: ec2.IVpc;
@@ -78,7 +79,7 @@ export class InferenceService extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
-      vpcSubnets: { subnetGroupName: 'private' },
+      vpcSubnets: privateSubnets(props.vpc),
       assignPublicIp: false,
       healthCheckGracePeriod: Duration.seconds(120),
     });
@@ -174,7 +175,7 @@ export class InferenceService extends Construct {
     const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: true,
-      vpcSubnets: { subnetGroupName: 'public' },
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       dropInvalidHeaderFields: true,
       deletionProtection: production,
     });

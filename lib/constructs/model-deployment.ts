@@ -14,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { privateSubnets } from './subnets';
 
 export interface ModelDeploymentProps {
   /** Model package group whose approvals are deployed. */
@@ -100,7 +101,7 @@ export class ModelDeployment extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       vpc: props.vpc,
-      vpcSubnets: { subnetGroupName: 'private' },
+      vpcSubnets: privateSubnets(props.vpc),
       environment: {
         CLUSTER_ARN: props.cluster.clusterArn,
         SERVICE_NAME: props.service.serviceName,

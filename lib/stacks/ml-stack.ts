@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { acknowledgePlatformWide } from '../compliance';
 import type { StageConfig } from '../config';
 import { PipelineRole } from '../constructs/pipeline-role';
+import { privateSubnets } from '../constructs/subnets';
 import type { DataStack } from './data-stack';
 
 /** Where the pipeline definition renders to (the contract of `pipelines/definition`). Values may be CDK tokens. */
@@ -95,7 +96,7 @@ export class MlStack extends Stack {
       );
       return;
     }
-    const subnets = props.vpc.selectSubnets({ subnetGroupName: 'private' }).subnetIds;
+    const subnets = props.vpc.selectSubnets(privateSubnets(props.vpc)).subnetIds;
     const definition = props.definition({
       roleArn: this.role.role.roleArn,
       imageUri: this.image.imageUri,
