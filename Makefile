@@ -71,8 +71,9 @@ test-py: install ## pytest for the pipeline steps
 synth: install ## cdk synth every stage (no AWS credentials needed)
 	npx cdk synth --quiet > /dev/null
 
+# cfn-lint fails the build on errors; its warnings are printed for review.
 validate: synth ## cfn-lint on every synthesized template
-	$(VENV)/bin/cfn-lint cdk.out/*.template.json
+	$(VENV)/bin/cfn-lint --non-zero-exit-code error cdk.out/*.template.json
 
 test: lint typecheck test-ts test-py validate ## Everything CI runs
 
