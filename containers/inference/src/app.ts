@@ -36,7 +36,8 @@ export async function buildApp(config: ServiceConfig, opts: AppOptions = {}): Pr
     requestTimeout: 10_000,
     connectionTimeout: 10_000,
     trustProxy: config.host !== '127.0.0.1',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Unknown fields are refused (additionalProperties: false), never silently dropped; query strings are coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { AuthConfig } from '../config';
 import { unauthorized } from '../errors';
+
+type Jose = typeof import('jose');
 
 /** Cognito signs with RS256; listing the algorithms rejects `alg: none` and HMAC confusion outright. */
 const ALGORITHMS = ['RS256', 'ES256'];
@@ -12,7 +13,7 @@ export function isProtected(routeUrl: string | undefined): boolean {
   return routeUrl !== undefined && (routeUrl.startsWith('/v1/') || routeUrl === '/metrics');
 }
 
-function reason(err: unknown): string {
+function reason(joseErrors: Jose['errors'], err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'the bearer token has expired';
   if (err instanceof joseErrors.JWTClaimValidationFailed)
     return `the bearer token's ${err.claim} claim is not accepted`;
@@ -24,6 +25,9 @@ function reason(err: unknown): string {
 async function auth(app: FastifyInstance, opts: { auth?: AuthConfig }): Promise<void> {
   const config = opts.auth;
   if (!config) return;
+  // jose 6 is ESM only: Node >= 20.19 require()s it natively, jest's module runtime cannot, so it is loaded only when
+  // auth is on (the auth tests run the real server in a child process).
+  const { createRemoteJWKSet, errors: joseErrors, jwtVerify } = await import('jose');
   const jwks = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5000 });
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
@@ -31,12 +35,12 @@ async function auth(app: FastifyInstance, opts: { auth?: AuthConfig }): Promise<
     const header = request.headers.authorization;
     const match = header ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header) : null;
     if (!match) throw unauthorized('an Authorization: Bearer <JWT> header is required');
-    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    let payload: Awaited<ReturnType<Jose['jwtVerify']>>['payload'];
     try {
       ({ payload } = await jwtVerify(match[1], jwks, { issuer: config.issuer, algorithms: ALGORITHMS }));
     } catch (err) {
-      request.log.info({ reason: reason(err) }, 'bearer token rejected');
-      throw unauthorized(reason(err));
+      request.log.info({ reason: reason(joseErrors, err) }, 'bearer token rejected');
+      throw unauthorized(reason(joseErrors, err));
     }
     // ID tokens carry the app client in `aud`; Cognito access tokens carry it in `client_id` and have no `aud`.
     const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);

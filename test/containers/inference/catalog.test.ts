@@ -1,0 +1,88 @@
+import { startApp, type TestApp } from './helpers';
+
+describe('GET /v1/phenotypes and /v1/diseases/:id', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.app.close());
+
+  const get = (url: string) => t.app.inject({ method: 'GET', url });
+
+  test.each([
+    ['a label prefix', 'seiz', 'HP:0001250', 'label'],
+    ['a synonym', 'pyrex', 'HP:0001945', 'synonym'],
+    ['a layperson word', 'hole in the', 'HP:0001631', 'layperson'],
+    ['an exact HPO id', 'hp:0002094', 'HP:0002094', 'id'],
+    ['upper case and diacritics', 'FÈVER', 'HP:0001945', 'label'],
+  ])('type-ahead finds %s', async (_name, q, id, kind) => {
+    // WHEN
+    const res = await get(`/v1/phenotypes?q=${encodeURIComponent(q)}`);
+    // THEN
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results[0]).toMatchObject({ id, matchedKind: kind });
+  });
+
+  test('labels that start with the query come before other matches, and limit is honoured', async () => {
+    // WHEN "seizure" is a label, "febrile seizure" only contains it
+    const res = await get('/v1/phenotypes?q=seizure&limit=1');
+    // THEN
+    expect(res.json().results).toEqual([
+      { id: 'HP:0001250', label: 'Seizure', matched: 'Seizure', matchedKind: 'label' },
+    ]);
+    const all = await get('/v1/phenotypes?q=seizure');
+    expect(all.json().results.map((r: { id: string }) => r.id)).toEqual(['HP:0001250', 'HP:0002373']);
+  });
+
+  test('a query that matches nothing is an empty list, not an error', async () => {
+    const res = await get('/v1/phenotypes?q=zzzz');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results).toEqual([]);
+  });
+
+  test.each([
+    ['no q', '/v1/phenotypes', /must have required property 'q'/],
+    ['an empty q', '/v1/phenotypes?q=', /q must NOT have fewer than 1 characters/],
+    ['a q over 100 characters', `/v1/phenotypes?q=${'a'.repeat(101)}`, /q must NOT have more than 100 characters/],
+    ['a limit that is not a number', '/v1/phenotypes?q=fe&limit=ten', /limit must be integer/],
+    ['a limit over 50', '/v1/phenotypes?q=fe&limit=51', /limit must be <= 50/],
+    ['an unknown parameter', '/v1/phenotypes?q=fe&name=jane', /must NOT have additional properties/],
+  ])('%s is a 400 that says what was wrong', async (_name, url, message) => {
+    const res = await get(url);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(message);
+  });
+
+  test('a disease profile has its name, category and most frequent phenotypes with labels', async () => {
+    // WHEN
+    const res = await get('/v1/diseases/OMIM:607208');
+    // THEN
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      id: 'OMIM:607208',
+      name: 'Dravet syndrome',
+      category: 'orphan',
+      xrefs: ['ORPHA:33069'],
+      genes: ['SCN1A'],
+      phenotypeCount: 4,
+      modelVersion: 'fixture-1',
+    });
+    expect(res.json().phenotypes[0]).toEqual({ id: 'HP:0002373', label: 'Febrile seizure', frequency: 0.9 });
+  });
+
+  test('a well-formed id that is not in the catalog is a 404 naming it', async () => {
+    const res = await get('/v1/diseases/ORPHA:1');
+    expect(res.statusCode).toBe(404);
+    expect(res.json().message).toBe('disease ORPHA:1 is not in the catalog of model fixture-1');
+  });
+
+  test.each([
+    ['a path traversal', '/v1/diseases/..%2F..%2Fetc%2Fpasswd'],
+    ['an unknown prefix', '/v1/diseases/MONDO:0000001'],
+    ['a bare number', '/v1/diseases/607208'],
+  ])('%s as a disease id is a 400', async (_name, url) => {
+    const res = await get(url);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/params\/id must match pattern/);
+  });
+});

@@ -1,0 +1,226 @@
+import { join } from 'node:path';
+import { DRAVET_LIKE, readJsonl, startApp, type TestApp } from './helpers';
+
+describe('POST /v1/diagnoses', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.app.close());
+
+  const diagnose = (payload: unknown) =>
+    t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload: payload as object });
+
+  test('a native request ranks the matching orphan disease first, with its supporting findings', async () => {
+    // WHEN
+    const res = await diagnose(DRAVET_LIKE);
+    // THEN
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.modelVersion).toBe('fixture-1');
+    expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-request-id']).toBe(body.requestId);
+    expect(body.differential).toHaveLength(5);
+    expect(body.differential[0]).toMatchObject({
+      rank: 1,
+      diseaseId: 'OMIM:607208',
+      name: 'Dravet syndrome',
+      category: 'orphan',
+      supportingPhenotypes: ['HP:0002373', 'HP:0001249', 'HP:0001263'],
+    });
+    const probabilities = body.differential.map((c: { probability: number }) => c.probability);
+    expect([...probabilities].sort((a, b) => b - a)).toEqual(probabilities);
+    expect(probabilities.reduce((a: number, b: number) => a + b, 0)).toBeLessThanOrEqual(1.000001);
+    expect(body.orphanSuspicion).toBeGreaterThan(0.5);
+    expect(body.specialistReview).toBe(false);
+    expect(body.warnings).toEqual([]);
+  });
+
+  test('an excluded finding that a disease has is reported as contradicting it', async () => {
+    // GIVEN cough excluded; URTI and pneumonia list cough
+    const res = await diagnose({ ...DRAVET_LIKE, topK: 6 });
+    // THEN
+    const urti = res.json().differential.find((c: { diseaseId: string }) => c.diseaseId === 'DDXPLUS:URTI');
+    expect(urti.contradictingPhenotypes).toEqual(['HP:0012735']);
+    // and an observed finding listed in a disease's excludedPhenotypes contradicts it too
+    const fever = await diagnose({ phenotypes: [{ id: 'HP:0001945' }, { id: 'HP:0002315' }], topK: 6 });
+    const cluster = fever
+      .json()
+      .differential.find((c: { diseaseId: string }) => c.diseaseId === 'DDXPLUS:Cluster_headache');
+    expect(cluster.contradictingPhenotypes).toEqual(['HP:0001945']);
+  });
+
+  test('different findings give a different ranking (the model reads its inputs)', async () => {
+    // WHEN respiratory findings and the fever/cough questionnaire answers are sent
+    const res = await diagnose({
+      phenotypes: [{ id: 'HP:0012735' }, { id: 'HP:0001945' }, { id: 'HP:0002094' }],
+      evidences: ['E_91', 'E_201'],
+      age: { years: 70 },
+      sex: 'male',
+    });
+    // THEN a common disease leads
+    expect(res.statusCode).toBe(200);
+    expect(res.json().differential[0]).toMatchObject({ diseaseId: 'DDXPLUS:Pneumonia', category: 'common' });
+    expect(res.json().orphanSuspicion).toBeLessThan(0.5);
+  });
+
+  test('a phenopacket gives the same differential as the equivalent native request', async () => {
+    // GIVEN the same findings, age and sex as DRAVET_LIKE, in Phenopacket v2 form (with fields that are ignored)
+    const phenopacket = {
+      id: 'case-1',
+      subject: { id: 'patient-1', sex: 'FEMALE', timeAtLastEncounter: { age: { iso8601duration: 'P3Y' } } },
+      phenotypicFeatures: [
+        { type: { id: 'HP:0002373', label: 'Febrile seizure' } },
+        { type: { id: 'HP:0001249' } },
+        { type: { id: 'HP:0001263' } },
+        { type: { id: 'HP:0012735' }, excluded: true },
+      ],
+      metaData: { created: '2024-01-01T00:00:00Z' },
+    };
+    // WHEN
+    const [packet, native] = await Promise.all([diagnose({ phenopacket, topK: 5 }), diagnose(DRAVET_LIKE)]);
+    // THEN
+    expect(packet.statusCode).toBe(200);
+    expect(packet.json().differential).toEqual(native.json().differential);
+  });
+
+  test('unknown, obsolete, duplicate and conflicting ids are warnings, never errors', async () => {
+    // WHEN
+    const res = await diagnose({
+      phenotypes: [
+        { id: 'HP:0002279' },
+        { id: 'HP:0001250' },
+        { id: 'HP:9999999' },
+        { id: 'HP:0001945' },
+        { id: 'HP:0001945', excluded: true },
+      ],
+      evidences: ['E_9999'],
+    });
+    // THEN
+    expect(res.statusCode).toBe(200);
+    expect(res.json().warnings.map((w: { code: string; id: string }) => `${w.code} ${w.id}`)).toEqual([
+      'REDIRECTED_PHENOTYPE HP:0002279',
+      'DUPLICATE_PHENOTYPE HP:0001250',
+      'UNKNOWN_PHENOTYPE HP:9999999',
+      'CONFLICTING_PHENOTYPE HP:0001945',
+      'UNKNOWN_EVIDENCE E_9999',
+    ]);
+  });
+
+  test('only unknown ids still answer (with padding inputs) and flag specialist review', async () => {
+    // WHEN
+    const res = await diagnose({ phenotypes: [{ id: 'HP:9999998' }] });
+    // THEN the differential is flat, so the top probability is under 0.70
+    expect(res.statusCode).toBe(200);
+    expect(res.json().specialistReview).toBe(true);
+    expect(res.json().differential[0].probability).toBeLessThan(0.7);
+  });
+
+  test('every prediction appends an audit record with codes, bands and scores only', async () => {
+    // WHEN
+    const res = await diagnose({
+      phenopacket: { subject: { id: 'Jane Doe' }, phenotypicFeatures: [{ type: { id: 'HP:0001631' } }] },
+    });
+    // THEN the record is on disk when the response arrives, keyed by the requestId
+    const records = readJsonl(join(t.home, 'audit'));
+    const record = records.find((r) => r.requestId === res.json().requestId);
+    expect(Object.keys(record ?? {}).sort()).toEqual(
+      [
+        'ageBand',
+        'evidences',
+        'excluded',
+        'modelVersion',
+        'observed',
+        'orphanSuspicion',
+        'requestId',
+        'sex',
+        'specialistReview',
+        'timestamp',
+        'topK',
+      ].sort(),
+    );
+    expect(record).toMatchObject({
+      modelVersion: 'fixture-1',
+      observed: ['HP:0001631'],
+      ageBand: 'unknown',
+      sex: 'unknown',
+    });
+    expect(JSON.stringify(records)).not.toContain('Jane Doe');
+    expect(JSON.stringify(t.logs)).not.toContain('Jane Doe');
+  });
+
+  test.each([
+    ['a malformed HPO id', { phenotypes: [{ id: 'HP:12' }] }, /phenotypes\/0\/id must match pattern/],
+    ['a wrong type', { phenotypes: [{ id: 'HP:0001250', excluded: 'yes' }] }, /excluded must be boolean/],
+    ['an unknown field', { phenotypes: [{ id: 'HP:0001250' }], name: 'Jane' }, /must NOT have additional properties/],
+    ['topK out of range', { phenotypes: [{ id: 'HP:0001250' }], topK: 500 }, /topK must be <= 50/],
+    ['a negative age', { phenotypes: [{ id: 'HP:0001250' }], age: { years: -2 } }, /age\/years must be >= 0/],
+    ['an unknown sex', { phenotypes: [{ id: 'HP:0001250' }], sex: 'F' }, /sex must be equal to constant/],
+    ['no findings', { phenotypes: [] }, /at least one entry in phenotypes or evidences/],
+    ['native fields beside a phenopacket', { sex: 'male', phenopacket: { phenotypicFeatures: [] } }, /not both/],
+    ['an empty phenopacket', { phenopacket: { phenotypicFeatures: [] } }, /phenotypicFeatures is empty/],
+    [
+      'a phenopacket without features',
+      { phenopacket: { subject: {} } },
+      /must have required property 'phenotypicFeatures'/,
+    ],
+    [
+      'a bad phenopacket age',
+      {
+        phenopacket: {
+          phenotypicFeatures: [{ type: { id: 'HP:0001250' } }],
+          subject: { timeAtLastEncounter: { age: { iso8601duration: '3 years' } } },
+        },
+      },
+      /iso8601duration must match pattern/,
+    ],
+    [
+      '10,000 phenotypes',
+      { phenotypes: Array.from({ length: 10_000 }, () => ({ id: 'HP:0001250' })) },
+      /must NOT have more than 200 items|body is too large/i,
+    ],
+    ['a malformed evidence code', { evidences: ['rm -rf'] }, /evidences\/0 must match pattern/],
+  ])('%s is a 400 that says what was wrong', async (_name, payload, message) => {
+    // WHEN
+    const res = await diagnose(payload);
+    // THEN
+    expect([400, 413]).toContain(res.statusCode);
+    expect(res.json().message).toMatch(message);
+  });
+
+  test.each([
+    ['invalid JSON', '{"phenotypes": [', 'application/json', 400, /JSON/],
+    [
+      'a __proto__ key',
+      '{"__proto__": {"admin": true}, "phenotypes": [{"id": "HP:0001250"}]}',
+      'application/json',
+      400,
+      /not valid JSON/,
+    ],
+    [
+      'a body over the limit',
+      JSON.stringify({ phenotypes: [], pad: 'x'.repeat(70_000) }),
+      'application/json',
+      413,
+      /too large/,
+    ],
+    [
+      'a non-JSON content type',
+      'phenotypes=HP:0001250',
+      'application/x-www-form-urlencoded',
+      415,
+      /Unsupported Media Type/,
+    ],
+  ])('%s is refused with a clear 4xx', async (_name, payload, contentType, status, message) => {
+    // WHEN
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/diagnoses',
+      payload,
+      headers: { 'content-type': contentType },
+    });
+    // THEN
+    expect(res.statusCode).toBe(status);
+    expect(res.json().message).toMatch(message);
+  });
+});
