@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { loadConfig } from '../../../containers/inference/src/config';
+import { FIXTURES, makeHome } from './helpers';
+import { type ServerProcess, startServer } from './server-process';
+
+const ISSUER = 'https://issuer.test/pool';
+const AUDIENCE = 'dxops-clinician-app';
+const KID = 'test-key-1';
+
+const b64url = (value: object | Buffer) =>
+  (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
+
+/** A compact JWS signed with node:crypto, so the test can also forge the broken ones. */
+function jwt(payload: object, key: KeyObject, header: object = { alg: 'RS256', kid: KID, typ: 'JWT' }): string {
+  const data = `${b64url(header)}.${b64url(payload)}`;
+  return `${data}.${b64url(sign('sha256', Buffer.from(data), key))}`;
+}
+
+describe('JWT bearer authentication (real server, local JWKS on loopback)', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let jwks: Server;
+  let server: ServerProcess;
+  const now = () => Math.floor(Date.now() / 1000);
+  const claims = (extra: object = {}) => ({
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'clinician-1',
+    iat: now(),
+    exp: now() + 600,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    jwks = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] }),
+      );
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    server = await startServer({
+      MODEL_DIR: join(FIXTURES, 'v1'),
+      DXOPS_HOME: makeHome(),
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    jwks?.close();
+  });
+
+  const call = (path: string, token?: string) =>
+    fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  test('a valid token from the issuer is accepted', async () => {
+    const res = await call('/v1/phenotypes?q=fever', jwt(claims(), privateKey));
+    expect(res.status).toBe(200);
+  });
+
+  test('a Cognito access token (client_id instead of aud) for the app client is accepted', async () => {
+    const token = jwt(claims({ aud: undefined, token_use: 'access', client_id: AUDIENCE }), privateKey);
+    expect((await call('/v1/diseases/OMIM:607208', token)).status).toBe(200);
+  });
+
+  test.each([
+    ['a missing token', () => undefined, /Authorization: Bearer <JWT> header is required/],
+    ['an expired token', () => jwt(claims({ iat: now() - 7200, exp: now() - 3600 }), privateKey), /expired/],
+    [
+      'a token for another audience',
+      () => jwt(claims({ aud: 'someone-else' }), privateKey),
+      /aud claim is not accepted/,
+    ],
+    [
+      'a token from another issuer',
+      () => jwt(claims({ iss: 'https://evil.test' }), privateKey),
+      /iss claim is not accepted/,
+    ],
+    ['a token signed by another key', () => jwt(claims(), other.privateKey), /signature does not verify/],
+    [
+      'an unsigned alg:none token',
+      () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims())}.`,
+      /not (valid|accepted)/,
+    ],
+    ['a token that is not a JWT', () => 'abc.def', /not valid/],
+  ])('%s is a 401 that says why', async (_name, token, message) => {
+    // WHEN
+    const res = await call('/v1/phenotypes?q=fever', token());
+    // THEN
+    expect(res.status).toBe(401);
+    expect((await res.json()).message).toMatch(message);
+  });
+
+  test('the API and /metrics need a token; health checks do not', async () => {
+    expect((await call('/metrics')).status).toBe(401);
+    expect((await fetch(`${server.url}/v1/diagnoses`, { method: 'POST' })).status).toBe(401);
+    expect((await call('/healthz')).status).toBe(200);
+    expect((await call('/readyz')).status).toBe(200);
+  });
+});
+
+describe('binding without authentication', () => {
+  test('the config refuses a non-loopback HOST when auth is off', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST=0.0.0.0 needs authentication/);
+    expect(() => loadConfig({ AUTH_ISSUER: ISSUER })).toThrow(/needs both AUTH_ISSUER and AUTH_AUDIENCE/);
+    expect(loadConfig({ HOST: '0.0.0.0', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE }).auth?.jwksUrl).toBe(
+      `${ISSUER}/.well-known/jwks.json`,
+    );
+  });
+
+  test('the server exits with the reason instead of listening on all interfaces', () => {
+    // WHEN
+    const run = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, '../../../containers/inference/src/server.ts')],
+      { env: { PATH: process.env.PATH, HOST: '0.0.0.0', PORT: '0' }, encoding: 'utf8', timeout: 30_000 },
+    );
+    // THEN
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/HOST=0.0.0.0 needs authentication/);
+  });
+
+  test.each([
+    ['PORT', { PORT: 'http' }, /PORT must be an integer/],
+    ['MODEL_SOURCE', { MODEL_SOURCE: 'ftp' }, /MODEL_SOURCE must be 'local' or 's3'/],
+    ['MODEL_SOURCE=s3 without a parameter', { MODEL_SOURCE: 's3' }, /needs MODEL_SSM_PARAMETER/],
+  ])('a bad %s is a config error naming it', (_name, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
