@@ -1,0 +1,326 @@
+// The clinician page: plain JavaScript, no build step, same origin as the API (CSP: script-src 'self').
+'use strict';
+
+const TEXT = {
+  es: {
+    subtitle: 'Apoyo al diagnóstico diferencial: enfermedades comunes y raras',
+    disclaimer: 'Herramienta de apoyo a la decisión clínica; no sustituye el juicio del médico ni es un diagnóstico.',
+    findings: 'Hallazgos del paciente',
+    searchLabel: 'Buscar fenotipo (HPO): término, sinónimo o palabra común',
+    noFindings: 'Añada al menos un hallazgo.',
+    age: 'Edad (años)',
+    sex: 'Sexo',
+    sexUnknown: 'Desconocido',
+    sexFemale: 'Femenino',
+    sexMale: 'Masculino',
+    diagnose: 'Obtener diagnóstico diferencial',
+    results: 'Diagnóstico diferencial',
+    noResults: 'Los resultados aparecerán aquí.',
+    present: 'Presente',
+    excluded: 'Descartado',
+    remove: 'Quitar',
+    orphan: 'Enfermedad rara',
+    common: 'Común',
+    supporting: 'A favor',
+    contradicting: 'En contra',
+    none: 'ninguno',
+    confirm: 'Confirmar diagnóstico',
+    confirmed: 'Diagnóstico confirmado ✓',
+    review: (p) => `Revisión por especialista recomendada: la probabilidad más alta es ${p}, inferior al 70 %.`,
+    summary: (v, s) => `Modelo ${v} · sospecha de enfermedad rara: ${s}`,
+    failed: (m) => `No se pudo completar la solicitud: ${m}`,
+    noMatches: 'Sin coincidencias',
+  },
+  en: {
+    subtitle: 'Differential diagnosis support: common and rare diseases',
+    disclaimer: 'Clinical decision support; it does not replace the clinician’s judgement and is not a diagnosis.',
+    findings: 'Patient findings',
+    searchLabel: 'Search phenotype (HPO): term, synonym or everyday word',
+    noFindings: 'Add at least one finding.',
+    age: 'Age (years)',
+    sex: 'Sex',
+    sexUnknown: 'Unknown',
+    sexFemale: 'Female',
+    sexMale: 'Male',
+    diagnose: 'Get differential diagnosis',
+    results: 'Differential diagnosis',
+    noResults: 'Results will appear here.',
+    present: 'Present',
+    excluded: 'Excluded',
+    remove: 'Remove',
+    orphan: 'Rare disease',
+    common: 'Common',
+    supporting: 'Supporting',
+    contradicting: 'Contradicting',
+    none: 'none',
+    confirm: 'Confirm diagnosis',
+    confirmed: 'Diagnosis confirmed ✓',
+    review: (p) => `Specialist review recommended: the top probability is ${p}, below 70%.`,
+    summary: (v, s) => `Model ${v} · rare-disease suspicion: ${s}`,
+    failed: (m) => `The request could not be completed: ${m}`,
+    noMatches: 'No matches',
+  },
+};
+
+const state = {
+  lang: (navigator.language || 'es').toLowerCase().startsWith('en') ? 'en' : 'es',
+  findings: [], // { id, label, excluded }
+  labels: new Map(), // HPO id -> label, for the supporting/contradicting lists
+  result: null,
+  confirmed: new Set(),
+};
+
+const $ = (id) => document.getElementById(id);
+const t = (key) => TEXT[state.lang][key];
+const percent = (p) => {
+  const format = new Intl.NumberFormat(state.lang, { style: 'percent', maximumFractionDigits: 1 });
+  // A probability that rounds to 0 is still not zero: say "< 0.1 %".
+  return p < 0.0005 ? `< ${format.format(0.001)}` : format.format(p);
+};
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+/** A bearer token, when the deployment needs one, is kept for the tab only (sessionStorage 'dxops.token'). */
+async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  const token = sessionStorage.getItem('dxops.token');
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.message || `HTTP ${res.status}`);
+  return data;
+}
+
+function renderStatic() {
+  document.documentElement.lang = state.lang;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const b of document.querySelectorAll('[data-lang]'))
+    b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
+}
+
+function renderFindings() {
+  const list = $('findings');
+  list.replaceChildren(
+    ...state.findings.map((f, i) =>
+      el('li', {}, [
+        el('span', { class: 'name' }, [f.label, ' ', el('span', { class: 'code', text: f.id })]),
+        el('button', {
+          type: 'button',
+          class: `toggle ${f.excluded ? 'excluded' : 'present'}`,
+          'aria-pressed': String(f.excluded),
+          text: f.excluded ? t('excluded') : t('present'),
+          onclick: () => {
+            f.excluded = !f.excluded;
+            renderFindings();
+          },
+        }),
+        el('button', {
+          type: 'button',
+          class: 'remove',
+          'aria-label': `${t('remove')} ${f.label}`,
+          text: '×',
+          onclick: () => {
+            state.findings.splice(i, 1);
+            renderFindings();
+          },
+        }),
+      ]),
+    ),
+  );
+  $('no-findings').hidden = state.findings.length > 0;
+  $('diagnose').disabled = state.findings.length === 0;
+}
+
+function findingList(title, cls, ids) {
+  const names = ids.map((id) => state.labels.get(id) || id);
+  return el('p', { class: 'evidence' }, [
+    el('span', { class: cls, text: `${title}: ` }),
+    names.length ? names.join(', ') : t('none'),
+  ]);
+}
+
+function renderResults() {
+  const r = state.result;
+  const review = $('review');
+  if (!r) return;
+  const top = r.differential[0]?.probability ?? 0;
+  review.hidden = !r.specialistReview;
+  review.textContent = r.specialistReview ? t('review')(percent(top)) : '';
+  $('summary').textContent = t('summary')(r.modelVersion, percent(r.orphanSuspicion));
+  $('warnings').replaceChildren(...r.warnings.map((w) => el('li', { text: w.message })));
+  $('differential').replaceChildren(
+    ...r.differential.map((c) => {
+      const bar = el('div');
+      bar.style.width = `${Math.max(0.5, c.probability * 100).toFixed(1)}%`;
+      const done = state.confirmed.has(c.diseaseId);
+      return el('li', { class: c.category, 'data-disease': c.diseaseId }, [
+        el('div', { class: 'cand-head' }, [
+          el('span', { class: 'rank', text: `${c.rank}.` }),
+          el('span', { class: 'cand-name', text: c.name }),
+          el('span', { class: 'code', text: c.diseaseId }),
+          el('span', { class: `badge ${c.category}`, text: c.category === 'orphan' ? t('orphan') : t('common') }),
+          el('span', { class: 'prob', text: percent(c.probability) }),
+        ]),
+        el('div', { class: 'bar', role: 'img', 'aria-label': percent(c.probability) }, [bar]),
+        findingList(t('supporting'), 'for', c.supportingPhenotypes),
+        findingList(t('contradicting'), 'against', c.contradictingPhenotypes),
+        el('button', {
+          type: 'button',
+          class: 'confirm',
+          text: done ? t('confirmed') : t('confirm'),
+          ...(done ? { disabled: '' } : {}),
+          onclick: () => confirmDiagnosis(c.diseaseId),
+        }),
+      ]);
+    }),
+  );
+}
+
+async function confirmDiagnosis(diseaseId) {
+  try {
+    await api('POST', '/v1/feedback', { requestId: state.result.requestId, diseaseId, verdict: 'confirmed' });
+    state.confirmed.add(diseaseId);
+    renderResults();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+function showError(err) {
+  $('error').hidden = false;
+  $('error').textContent = t('failed')(err.message);
+}
+
+async function diagnose() {
+  $('error').hidden = true;
+  const age = $('age').value;
+  const body = {
+    phenotypes: state.findings.map((f) => ({ id: f.id, excluded: f.excluded })),
+    sex: $('sex').value,
+    topK: 10,
+  };
+  if (age !== '') body.age = { years: Number(age) };
+  $('diagnose').disabled = true;
+  try {
+    state.result = await api('POST', '/v1/diagnoses', body);
+    state.confirmed.clear();
+    renderResults();
+  } catch (err) {
+    showError(err);
+  } finally {
+    $('diagnose').disabled = state.findings.length === 0;
+  }
+}
+
+// Type-ahead: one request per pause in typing; an answer to an older query is dropped.
+let searchSeq = 0;
+let searchTimer;
+let active = -1;
+let suggestions = [];
+
+function closeSuggestions() {
+  $('suggestions').hidden = true;
+  $('search').setAttribute('aria-expanded', 'false');
+  active = -1;
+}
+
+function addFinding(item) {
+  state.labels.set(item.id, item.label);
+  if (!state.findings.some((f) => f.id === item.id))
+    state.findings.push({ id: item.id, label: item.label, excluded: false });
+  $('search').value = '';
+  closeSuggestions();
+  renderFindings();
+}
+
+async function suggest(q) {
+  const seq = ++searchSeq;
+  let data;
+  try {
+    data = await api('GET', `/v1/phenotypes?q=${encodeURIComponent(q)}&limit=8`);
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  if (seq !== searchSeq) return;
+  const list = $('suggestions');
+  active = -1;
+  list.replaceChildren(
+    ...(data.results.length
+      ? data.results.map((r, i) =>
+          el(
+            'li',
+            {
+              role: 'option',
+              id: `opt-${i}`,
+              'data-id': r.id,
+              onmousedown: (e) => {
+                e.preventDefault();
+                addFinding(r);
+              },
+            },
+            [
+              r.label,
+              ' ',
+              el('span', { class: 'code', text: r.matched !== r.label ? `${r.id} · ${r.matched}` : r.id }),
+            ],
+          ),
+        )
+      : [el('li', { class: 'muted', text: t('noMatches') })]),
+  );
+  list.hidden = false;
+  suggestions = data.results;
+  $('search').setAttribute('aria-expanded', 'true');
+}
+
+function moveActive(step) {
+  const items = [...$('suggestions').querySelectorAll('[role=option]')];
+  if (!items.length) return;
+  active = (active + step + items.length) % items.length;
+  for (const [i, li] of items.entries()) li.setAttribute('aria-selected', String(i === active));
+  $('search').setAttribute('aria-activedescendant', items[active].id);
+}
+
+function init() {
+  renderStatic();
+  renderFindings();
+  const search = $('search');
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    const q = search.value.trim();
+    if (!q) return closeSuggestions();
+    searchTimer = setTimeout(() => suggest(q), 120);
+  });
+  search.addEventListener('keydown', (e) => {
+    const results = $('suggestions').hidden ? [] : suggestions;
+    if (e.key === 'ArrowDown') moveActive(1);
+    else if (e.key === 'ArrowUp') moveActive(-1);
+    else if (e.key === 'Escape') closeSuggestions();
+    else if (e.key === 'Enter' && results.length) addFinding(results[Math.max(active, 0)]);
+    else return;
+    e.preventDefault();
+  });
+  search.addEventListener('blur', () => setTimeout(closeSuggestions, 100));
+  $('diagnose').addEventListener('click', diagnose);
+  for (const b of document.querySelectorAll('[data-lang]')) {
+    b.addEventListener('click', () => {
+      state.lang = b.dataset.lang;
+      renderStatic();
+      renderFindings();
+      renderResults();
+    });
+  }
+}
+
+document.addEventListener('DOMContentLoaded', init);

@@ -1,0 +1,112 @@
+/**
+ * The clinician page in a real browser: Debian's chromium driven by playwright-core, against the real server on an
+ * ephemeral loopback port. Enters findings, gets a differential, confirms a diagnosis, checks the specialist-review
+ * banner and the language toggle, and saves screenshots to test/browser/screenshots/.
+ * Run: node -r ts-node/register/transpile-only test/browser/clinician-page.ts
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../containers/inference/server-process';
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'model-package', 'v1');
+const SHOTS = join(__dirname, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function main(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'dxops-browser-'));
+  const server = await startServer({ MODEL_DIR: FIXTURE, DXOPS_HOME: home });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const problems: string[] = [];
+  try {
+    const page = await browser.newPage({ locale: 'es-ES', viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(server.url);
+
+    // GIVEN the page in Spanish (the browser's language)
+    await page.getByText('Hallazgos del paciente').waitFor();
+    const search = page.getByRole('combobox', { name: /Buscar fenotipo/ });
+
+    // WHEN findings are entered through the type-ahead (click, keyboard, layperson word) and one is excluded
+    const pick = async (query: string, label: string, how: 'click' | 'enter') => {
+      await search.fill(query);
+      const option = page.getByRole('option', { name: new RegExp(label) }).first();
+      await option.waitFor();
+      if (how === 'click') await option.click();
+      else await search.press('Enter');
+      await page.locator('#findings li', { hasText: label }).waitFor();
+    };
+    await pick('febr', 'Febrile seizure', 'click');
+    await pick('intellect', 'Intellectual disability', 'enter');
+    await pick('slow dev', 'Global developmental delay', 'click');
+    await pick('cough', 'Cough', 'click');
+    await page.locator('#findings li', { hasText: 'Cough' }).getByRole('button', { name: 'Presente' }).click();
+    await page.getByLabel('Edad (años)').fill('3');
+    await page.locator('#sex').selectOption('female');
+    await page.getByRole('button', { name: 'Obtener diagnóstico diferencial' }).click();
+
+    // THEN a ranked differential with bars, the orphan badge and the supporting findings
+    const first = page.locator('#differential > li').first();
+    await first.waitFor();
+    assert.match(await first.innerText(), /Dravet syndrome[\s\S]*Enfermedad rara/);
+    assert.match(
+      await first.locator('.evidence').first().innerText(),
+      /A favor: Febrile seizure, Intellectual disability/,
+    );
+    const width = await first.locator('.bar > div').evaluate((d) => (d as HTMLElement).style.width);
+    assert.ok(Number.parseFloat(width) > 70, `top bar width ${width}`);
+    assert.equal(await page.locator('#review').isHidden(), true, 'no review banner for a confident answer');
+    const urti = page.locator('#differential > li[data-disease="DDXPLUS:URTI"]');
+    assert.match(await urti.locator('.evidence').nth(1).innerText(), /En contra: Cough/);
+
+    // WHEN the clinician confirms the top candidate
+    await first.getByRole('button', { name: 'Confirmar diagnóstico' }).click();
+    await first.getByRole('button', { name: 'Diagnóstico confirmado ✓' }).waitFor();
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'clinician-page-es.png'), fullPage: true });
+    // THEN the label is on disk
+    const feedback = readdirSync(join(home, 'feedback')).map((f) => readFileSync(join(home, 'feedback', f), 'utf8'));
+    assert.match(feedback.join(''), /"diseaseId":"OMIM:607208","verdict":"confirmed"/);
+
+    // WHEN the findings are vague (only fatigue), THEN the specialist-review banner shows, in English after the toggle
+    for (const label of ['Febrile seizure', 'Intellectual disability', 'Global developmental delay', 'Cough']) {
+      await page
+        .locator('#findings li', { hasText: label })
+        .getByRole('button', { name: /Quitar/ })
+        .click();
+    }
+    await pick('tired', 'Fatigue', 'click');
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.getByRole('button', { name: 'Get differential diagnosis' }).click();
+    await page.locator('#review').waitFor({ state: 'visible' });
+    assert.match(
+      await page.locator('#review').innerText(),
+      /Specialist review recommended: the top probability is .*below 70%/,
+    );
+    await page.screenshot({ path: join(SHOTS, 'clinician-page-en-review.png'), fullPage: true });
+
+    assert.deepEqual(problems, [], 'no console errors or CSP violations');
+    process.stdout.write(`browser test passed; screenshots in ${SHOTS}\n`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`browser test failed: ${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+});
