@@ -8,12 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Locator } from 'playwright-core';
 import { startServer } from '../containers/inference/server-process';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'model-package', 'v1');
 const SHOTS = join(__dirname, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const text = async (locator: Locator) => (await locator.textContent()) ?? '';
 
 async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'dxops-browser-'));
@@ -61,16 +63,13 @@ async function main(): Promise<void> {
     // THEN a ranked differential with bars, the orphan badge and the supporting findings
     const first = page.locator('#differential > li').first();
     await first.waitFor();
-    assert.match(await first.innerText(), /Dravet syndrome[\s\S]*Enfermedad rara/);
-    assert.match(
-      await first.locator('.evidence').first().innerText(),
-      /A favor: Febrile seizure, Intellectual disability/,
-    );
+    assert.match(await text(first), /Dravet syndrome[\s\S]*Enfermedad rara/);
+    assert.match(await text(first.locator('.evidence').first()), /A favor: Febrile seizure, Intellectual disability/);
     const width = await first.locator('.bar > div').evaluate((d) => (d as HTMLElement).style.width);
     assert.ok(Number.parseFloat(width) > 70, `top bar width ${width}`);
     assert.equal(await page.locator('#review').isHidden(), true, 'no review banner for a confident answer');
     const urti = page.locator('#differential > li[data-disease="DDXPLUS:URTI"]');
-    assert.match(await urti.locator('.evidence').nth(1).innerText(), /En contra: Cough/);
+    assert.match(await text(urti.locator('.evidence').nth(1)), /En contra: Cough/);
 
     // WHEN the clinician confirms the top candidate
     await first.getByRole('button', { name: 'Confirmar diagnóstico' }).click();
@@ -93,7 +92,7 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'Get differential diagnosis' }).click();
     await page.locator('#review').waitFor({ state: 'visible' });
     assert.match(
-      await page.locator('#review').innerText(),
+      await text(page.locator('#review')),
       /Specialist review recommended: the top probability is .*below 70%/,
     );
     await page.screenshot({ path: join(SHOTS, 'clinician-page-en-review.png'), fullPage: true });
