@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
+const OUTPUT_TAIL = 200_000;
 
 export interface ServerProcess {
   readonly url: string;
@@ -36,10 +37,14 @@ export function startServer(env: Record<string, string>, timeoutMs = 30_000): Pr
       child.kill('SIGKILL');
       reject(new Error(`server did not start in ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
+    let started = false;
     const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      // Keep only the tail once started: under load the server logs every request and this process may be the
+      // load generator, which must not spend its CPU on an ever-growing string.
+      out = started ? (out + chunk.toString()).slice(-OUTPUT_TAIL) : out + chunk.toString();
+      const match = started ? null : /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (match) {
+        started = true;
         clearTimeout(timer);
         resolve({ url: match[1], child, output: () => out, stop });
       }

@@ -29,16 +29,26 @@ export class JsonlWriter {
   public append(record: object): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ line: `${JSON.stringify(record)}\n`, resolve, reject });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = undefined;
-      });
+      this.kick();
     });
   }
 
   public async close(): Promise<void> {
-    await this.flushing;
+    while (this.flushing) await this.flushing;
     await this.file?.handle.close();
     this.file = undefined;
+  }
+
+  /**
+   * Starts a flush unless one is running. A record appended after the running flush checked its queue for the last
+   * time (its `finally` has not run yet) would be stranded, so the end of every flush looks at the queue again.
+   */
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined;
+      if (this.pending.length > 0) this.kick();
+    });
   }
 
   private async flush(): Promise<void> {

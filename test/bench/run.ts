@@ -1,0 +1,110 @@
+/**
+ * Benchmark of the inference service on this machine (autocannon, bounded time), in one run:
+ *   1. the ceiling: a bare Fastify hello-world route, maximum throughput;
+ *   2. POST /v1/diagnoses with a realistic 8-phenotype request, maximum throughput;
+ *   3. the same request at a fixed 200 requests/s: latency percentiles;
+ * plus the server's peak RSS (VmHWM). Both servers run as child processes on ephemeral loopback ports.
+ * Run: npm run bench   (BENCH_SECONDS=10 by default; MODEL_DIR to bench another package)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { startServer } from '../containers/inference/server-process';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 10;
+const MODEL_DIR = process.env.MODEL_DIR ?? join(__dirname, '..', 'fixtures', 'model-package', 'v1');
+
+/** Eight findings, one excluded, with age and sex: the size of a typical clinical query. */
+const REQUEST = {
+  phenotypes: [
+    { id: 'HP:0002373' },
+    { id: 'HP:0001250' },
+    { id: 'HP:0001249' },
+    { id: 'HP:0001263' },
+    { id: 'HP:0001945' },
+    { id: 'HP:0012378' },
+    { id: 'HP:0002315' },
+    { id: 'HP:0012735', excluded: true },
+  ],
+  age: { years: 4 },
+  sex: 'female',
+  topK: 10,
+};
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function startHello(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'hello-server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /Server listening at (\S+)/.exec(chunk.toString());
+      if (match) resolve({ url: match[1], stop: () => child.kill('SIGTERM') });
+    });
+  });
+}
+
+const peakRssMb = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+const summary = (r: autocannon.Result) => ({
+  requestsPerSecond: Math.round(r.requests.average),
+  p50Ms: r.latency.p50,
+  p99Ms: r.latency.p99,
+  maxMs: r.latency.max,
+  requests: r.requests.total,
+  errors: r.errors + r.timeouts,
+  non2xx: r.non2xx,
+});
+
+async function main(): Promise<void> {
+  const hello = await startHello();
+  const ceiling = await run({ url: `${hello.url}/hello`, connections: CONNECTIONS, duration: SECONDS });
+  hello.stop();
+
+  const server = await startServer({
+    MODEL_DIR,
+    DXOPS_HOME: mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'dxops-bench-')),
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  });
+  const pid = server.child.pid ?? 0;
+  const post = {
+    url: `${server.url}/v1/diagnoses`,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(REQUEST),
+  };
+  try {
+    await run({ ...post, connections: CONNECTIONS, duration: 2 }); // warm-up (JIT), not reported
+    const peak = await run({ ...post, connections: CONNECTIONS, duration: SECONDS });
+    const paced = await run({ ...post, connections: CONNECTIONS, duration: SECONDS, overallRate: 200 });
+    const results = {
+      date: new Date().toISOString(),
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      model: MODEL_DIR,
+      helloWorldCeiling: summary(ceiling),
+      diagnosesMax: summary(peak),
+      diagnosesAt200: summary(paced),
+      diagnosesShareOfCeiling: Number((peak.requests.average / ceiling.requests.average).toFixed(3)),
+      peakRssMb: Math.round(peakRssMb(pid)),
+    };
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+});
