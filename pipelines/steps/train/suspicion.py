@@ -1,7 +1,8 @@
 """The orphan-suspicion score: a logistic regression telling common-disease patients from orphan-disease ones.
 
-Positives are simulated orphan patients (phenotypes only); negatives are common-disease training patients, both as
-full questionnaires and as phenotypes only, so that "no questionnaire" alone does not mean "orphan".
+Positives are simulated orphan patients (phenotypes only); negatives are common-disease training patients as full
+questionnaires, as phenotypes only and as a few of their phenotypes, so that neither "no questionnaire" nor "few
+findings" alone means "orphan" (a clinician often enters three findings of a chest infection).
 """
 
 from __future__ import annotations
@@ -25,3 +26,12 @@ def fit_suspicion(common_parts, orphan_parts, seed: int) -> Suspicion:
 
 def phenotype_only(req: Request) -> Request:
     return Request(req.observed, req.excluded, [], req.age, req.sex)
+
+
+def few_phenotypes(req: Request, rng: np.random.Generator) -> Request:
+    """Between one and four of the patient's phenotypes, no questionnaire."""
+    if not req.observed:
+        return phenotype_only(req)
+    k = int(rng.integers(1, min(4, len(req.observed)) + 1))
+    kept = sorted(rng.choice(req.observed, k, replace=False).tolist())
+    return Request(kept, req.excluded, [], req.age, req.sex)

@@ -24,7 +24,7 @@ from common.records import RecordEncoder, holdout_split, load_records
 from common.simulate import Case, Noise, simulate_cases
 from train.common_model import featurize, train_common
 from train.orphan_tuning import timesplit_cases, timesplit_matrices, tune
-from train.suspicion import fit_suspicion, phenotype_only
+from train.suspicion import few_phenotypes, fit_suspicion, phenotype_only
 
 SIM_TUNE_SEED_OFFSET = 1  # evaluation simulates with other seeds (see evaluate.py)
 SIM_SUSPICION_SEED_OFFSET = 2
@@ -102,7 +102,13 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     ordm = spec.ordinal_matrix()
     n = min(600, len(requests))
     common_parts = []
-    for req in requests[:n] + [phenotype_only(r) for r in requests[:n]]:
+    rng = np.random.default_rng(seed)
+    views = (
+        requests[:n]
+        + [phenotype_only(r) for r in requests[:n]]
+        + [few_phenotypes(r, rng) for r in requests[:n]]
+    )
+    for req in views:
         x = spec.vector(req, closure_of(req.observed, matrices.full_ancestors), ordm)
         common_parts.append(
             (
