@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { ServiceConfig } from './config';
 import auth from './plugins/auth';
 import errorHandler from './plugins/error-handler';
@@ -33,7 +33,7 @@ export async function buildApp(config: ServiceConfig, opts: AppOptions = {}): Pr
     requestIdHeader: false,
     // One access-log line per request (onResponse below) instead of Fastify's two: logging is a visible share of the
     // per-request cost under load.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // The load balancer closes idle connections after 60 s; keep ours open longer so it never hits a closed one.
     keepAliveTimeout: 72_000,
     requestTimeout: 10_000,

@@ -15,16 +15,20 @@ export interface ServerProcess {
  * The real server (src/server.ts) in a child process on an ephemeral loopback port. Used where jest's module runtime
  * cannot go (jose is ESM only) and by the browser test and the benchmark.
  */
-export function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'containers', 'inference', 'src', 'server.ts')],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', EMF_INTERVAL_MS: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+export function startServer(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  /** A bundled server.js to run instead of the TypeScript source (the benchmark measures the bundle). */
+  bundle?: string,
+): Promise<ServerProcess> {
+  const args = bundle
+    ? ['--enable-source-maps', bundle]
+    : ['-r', 'ts-node/register/transpile-only', join(ROOT, 'containers', 'inference', 'src', 'server.ts')];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', EMF_INTERVAL_MS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const stop = () =>
     new Promise<void>((resolve) => {
