@@ -40,7 +40,10 @@ def parse_args(argv: list[str] | None) -> Options:
         parser.add_argument(f"--{name}", required=True)
     for name in OPTIONAL:
         parser.add_argument(f"--{name}", default=today() if name == "ingestion_date" else None)
-    return Options(**vars(parser.parse_args(argv)))
+    args = vars(parser.parse_args(argv))
+    # an empty value (a pipeline parameter left at its default) means "today", like a missing one
+    args["ingestion_date"] = args["ingestion_date"] or today()
+    return Options(**args)
 
 
 def local_spark():
