@@ -77,11 +77,11 @@ validate: synth ## cfn-lint on every synthesized template
 
 test: lint typecheck test-ts test-py validate ## Everything CI runs
 
-demo: install ## The main job on the embedded default
-	@scripts/demo.sh
+demo: install ## Train, register and approve a model on this machine, then serve it on http://127.0.0.1:8080
+	@HOST=$(HOST) PORT=$(PORT) scripts/demo.sh
 
-serve: install ## Start the inference service on HOST:PORT
-	@echo "dxops: the inference service is not built yet (issue #4); nothing to serve." >&2; exit 1
+serve: install ## Serve the approved model on HOST:PORT (default 127.0.0.1:8080) without retraining
+	@HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 bench: install ## Benchmarks (print numbers)
 	@echo "dxops: no benchmarks yet (issues #4 and #7 add them)."
