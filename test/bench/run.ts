@@ -9,7 +9,7 @@
  * Run: npm run bench   (BENCH_SECONDS=10 by default; MODEL_DIR to bench another package)
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -98,10 +98,11 @@ async function main(): Promise<void> {
   const ceiling = await run({ url: `${hello.url}/hello`, connections: CONNECTIONS, duration: SECONDS });
   hello.stop();
 
+  const home = mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'dxops-bench-'));
   const server = await startServer(
     {
       MODEL_DIR,
-      DXOPS_HOME: mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'dxops-bench-')),
+      DXOPS_HOME: home,
       RATE_LIMIT_PER_MINUTE: '10000000',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       PUBLIC_DIR: join(__dirname, '..', '..', 'containers', 'inference', 'public'),
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await server.stop();
+    rmSync(home, { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,7 @@
  * Run: node -r ts-node/register/transpile-only test/browser/clinician-page.ts
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Locator } from 'playwright-core';
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.stop();
+    rmSync(home, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ describe('JWT bearer authentication (real server, local JWKS on loopback)', () =
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let jwks: Server;
   let server: ServerProcess;
+  const home = makeHome();
   const now = () => Math.floor(Date.now() / 1000);
   const claims = (extra: object = {}) => ({
     iss: ISSUER,
@@ -46,7 +48,7 @@ describe('JWT bearer authentication (real server, local JWKS on loopback)', () =
     const { port } = jwks.address() as AddressInfo;
     server = await startServer({
       MODEL_DIR: join(FIXTURES, 'v1'),
-      DXOPS_HOME: makeHome(),
+      DXOPS_HOME: home,
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
       AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
@@ -55,6 +57,7 @@ describe('JWT bearer authentication (real server, local JWKS on loopback)', () =
   afterAll(async () => {
     await server?.stop();
     jwks?.close();
+    rmSync(home, { recursive: true, force: true });
   });
 
   const call = (path: string, token?: string) =>

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -57,6 +57,10 @@ export async function startApp(env: Record<string, string> = {}, home = makeHome
   const app = await buildApp(config, {
     logger: { level: 'info', stream: { write: (line: string) => logs.push(JSON.parse(line)) } },
     emfSink: (line) => emf.push(line),
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all([app.dx.audit.close(), app.dx.feedback.close()]);
+    rmSync(home, { recursive: true, force: true });
   });
   await app.ready();
   return { app, home, logs, emf };

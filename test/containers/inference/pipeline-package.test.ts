@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { makeHome, startApp } from './helpers';
+
+/**
+ * The contract from the other side: the tiny package the pipeline's own Export step writes (`make fixtures`,
+ * pipelines/steps/make_tiny_package.py) is accepted by the service's verifier and answers requests.
+ */
+const PIPELINE_PACKAGE = join(__dirname, '..', '..', 'fixtures', 'generated', 'package');
+
+describe('the package exported by the pipeline', () => {
+  test('is verified, served and ranks a febrile seizure case', async () => {
+    // GIVEN
+    const t = await startApp({ MODEL_DIR: PIPELINE_PACKAGE, SKIP_REGISTRY: '1' }, makeHome());
+    try {
+      // WHEN
+      const ready = await t.app.inject({ url: '/readyz' });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/diagnoses',
+        payload: { phenotypes: [{ id: 'HP:0001250' }, { id: 'HP:0002373' }, { id: 'HP:0001249' }], topK: 3 },
+      });
+      // THEN
+      expect(ready.json()).toMatchObject({ status: 'ready', modelVersion: 'tiny-1' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().differential[0]).toMatchObject({ diseaseId: 'OMIM:100001', category: 'orphan' });
+      expect(res.json().warnings).toEqual([]);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
