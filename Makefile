@@ -25,10 +25,10 @@ help: ## List the targets
 prereqs:
 	@scripts/check-prereqs.sh
 
+# `npm install` (not `npm ci`): with the lock present it installs the locked versions; npm 11's `ci` rejects
+# locks that omit other platforms' optional binaries (biome, esbuild), which npm itself writes that way.
 $(STAMPS)/node: package.json package-lock.json | prereqs
 	@mkdir -p $(STAMPS)
-	# `npm install` (not `npm ci`): with the lock present it installs the locked versions; npm 11's `ci` rejects
-	# locks that omit other platforms' optional binaries (biome, esbuild), which npm itself writes that way.
 	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
