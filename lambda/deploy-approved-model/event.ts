@@ -15,8 +15,13 @@ export interface ModelPackageEvent {
   readonly detail?: Record<string, unknown>;
 }
 
-/** The S3 prefix of a package: an uncompressed `ModelDataSource` prefix, else the `ModelDataUrl`. */
+/**
+ * The S3 prefix of a package: the `packageUri` customer metadata the pipeline's Register step writes (the unpacked
+ * package, docs/model-package.md), else an uncompressed `ModelDataSource` prefix, else the `ModelDataUrl`.
+ */
 export function packageUri(description: Record<string, unknown> | undefined): string | undefined {
+  const metadata = description?.CustomerMetadataProperties as Record<string, unknown> | undefined;
+  if (typeof metadata?.packageUri === 'string') return metadata.packageUri;
   const spec = description?.InferenceSpecification as { Containers?: Array<Record<string, unknown>> } | undefined;
   const container = spec?.Containers?.[0];
   const source = container?.ModelDataSource as { S3DataSource?: { S3Uri?: string } } | undefined;

@@ -179,6 +179,14 @@ export class InferenceService extends Construct {
       dropInvalidHeaderFields: true,
       deletionProtection: production,
     });
+    if (!production) {
+      NagSuppressions.addResourceSuppressions(loadBalancer, [
+        {
+          id: 'HIPAA.Security-ELBDeletionProtectionEnabled',
+          reason: 'Non-production stage (retainData=false): torn down freely; production has deletion protection on.',
+        },
+      ]);
+    }
     // ALB access logs can only be delivered to SSE-S3 buckets.
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
     const logBucket = new s3.Bucket(this, 'AccessLogs', {

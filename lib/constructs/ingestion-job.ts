@@ -91,8 +91,10 @@ export class IngestionJob extends Construct {
         '--enable-glue-datacatalog': 'true',
         '--extra-py-files': packages.s3ObjectUrl,
         '--raw_uri': `s3://${raw}/`,
-        // The reviewed mapping files are uploaded next to the raw data (docs/runbooks/deploy.md).
-        '--mappings_uri': `s3://${raw}/mappings/`,
+        // Reference data lives under reference/ in the raw bucket, as the SageMaker pipeline's ReferenceDataUri
+        // expects (pipelines/definition): hpo/, ddxplus/, mappings/ (docs/runbooks/deploy.md).
+        '--hpo_uri': `s3://${raw}/reference/hpo/`,
+        '--mappings_uri': `s3://${raw}/reference/mappings/`,
         '--processed_uri': props.catalog.tableUri,
         '--quarantine_uri': `s3://${processed}/quarantine/`,
         '--report_uri': `s3://${processed}/reports/ingestion/`,

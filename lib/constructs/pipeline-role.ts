@@ -88,6 +88,31 @@ export class PipelineRole extends Construct {
         resources: [arn(`model-package-group/${group}`), arn(`model-package/${group}/*`)],
       }),
       new iam.PolicyStatement({
+        // PipelineExperimentConfig: one experiment per pipeline, one trial per execution.
+        sid: 'Experiments',
+        actions: [
+          'sagemaker:CreateExperiment',
+          'sagemaker:DescribeExperiment',
+          'sagemaker:CreateTrial',
+          'sagemaker:DescribeTrial',
+          'sagemaker:CreateTrialComponent',
+          'sagemaker:AssociateTrialComponent',
+          'sagemaker:AddTags',
+        ],
+        resources: [
+          arn(`experiment/${props.pipelineName.toLowerCase()}`),
+          arn('experiment-trial/*'),
+          arn('experiment-trial-component/*'),
+        ],
+      }),
+      new iam.PolicyStatement({
+        // Encrypted job volumes: SageMaker creates a grant on the key for the job's instances.
+        sid: 'VolumeKeyGrants',
+        actions: ['kms:CreateGrant'],
+        resources: [props.key.keyArn],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+      new iam.PolicyStatement({
         sid: 'PassOnlyItself',
         actions: ['iam:PassRole'],
         resources: [role.roleArn],

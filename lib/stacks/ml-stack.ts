@@ -75,7 +75,7 @@ export class MlStack extends Stack {
         '**',
         '!containers/pipeline-steps/**',
         '!pipelines/steps/**',
-        '!pipelines/mappings/**',
+        '!requirements.txt',
         '**/tests/**',
         '**/__pycache__/**',
       ],

@@ -67,6 +67,8 @@ export class RetrainingStack extends Stack {
       // Must match the pipeline's parameter name (pipelines/definition); AUTO registers gate-passing models approved.
       pipelineParameters: {
         ModelApprovalStatus: config.approvalMode === ApprovalMode.AUTO ? 'Approved' : 'PendingManualApproval',
+        // The ingestion partition of this run: the UTC date the execution started (JSONata, evaluated per run).
+        IngestionDate: '{% $substring($states.context.Execution.StartTime, 0, 10) %}',
       },
       logRetention: config.logRetentionDays,
       retainLogs: config.retainData,

@@ -93,7 +93,7 @@ describe('deployApprovedModel', () => {
   test('a package outside the artifacts bucket is refused and nothing changes', async () => {
     const { deps, state } = fakes([], uri(2));
     const event = structuredClone(approved) as Mutable;
-    event.detail.InferenceSpecification.Containers[0].ModelDataSource.S3DataSource.S3Uri = 's3://elsewhere/model/';
+    event.detail.CustomerMetadataProperties.packageUri = 's3://elsewhere/model/';
     await expect(deployApprovedModel(parseEvent(event), deps)).rejects.toThrow(UntrustedPackageError);
     expect(state).toEqual({ parameter: uri(2), deployments: 0 });
   });
@@ -107,11 +107,15 @@ describe('deployApprovedModel', () => {
 });
 
 describe('parseEvent', () => {
-  test('reads the package URI from ModelDataSource, else ModelDataUrl', () => {
+  test('reads the package prefix from the packageUri metadata, else ModelDataSource, else ModelDataUrl', () => {
     expect(parseEvent(approved as ModelPackageEvent).uri).toBe(V3_URI);
     const event = structuredClone(approved) as Mutable;
-    event.detail.InferenceSpecification.Containers[0] = { ModelDataUrl: 's3://dxops-artifacts/p/model.tar.gz' };
-    expect(parseEvent(event).uri).toBe('s3://dxops-artifacts/p/model.tar.gz');
+    delete event.detail.CustomerMetadataProperties;
+    expect(parseEvent(event).uri).toBe('s3://dxops-artifacts/pipelines/exec-1/Export/package/model.tar.gz');
+    event.detail.InferenceSpecification.Containers[0] = {
+      ModelDataSource: { S3DataSource: { S3Uri: 's3://dxops-artifacts/p/', S3DataType: 'S3Prefix' } },
+    };
+    expect(parseEvent(event).uri).toBe('s3://dxops-artifacts/p/');
   });
 
   test('rejects an event of another source or without the required fields', () => {

@@ -37,6 +37,8 @@ describe('IngestionJob', () => {
         '--job-bookmark-option': 'job-bookmark-enable',
         '--extra-py-files': Match.anyValue(),
         '--raw_uri': Match.anyValue(),
+        '--hpo_uri': Match.anyValue(),
+        '--mappings_uri': Match.anyValue(),
         '--processed_uri': Match.anyValue(),
         '--quarantine_uri': Match.anyValue(),
         '--report_uri': Match.anyValue(),

@@ -33,6 +33,12 @@ describe('PipelineRole', () => {
         Statement: Match.arrayWith([
           Match.objectLike({ Sid: 'PipelineJobs', Action: Match.arrayWith(['sagemaker:CreateTrainingJob']) }),
           Match.objectLike({ Sid: 'Registry', Action: Match.arrayWith(['sagemaker:CreateModelPackage']) }),
+          Match.objectLike({ Sid: 'Experiments', Action: Match.arrayWith(['sagemaker:CreateTrial']) }),
+          Match.objectLike({
+            Sid: 'VolumeKeyGrants',
+            Action: 'kms:CreateGrant',
+            Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+          }),
           Match.objectLike({
             Sid: 'PassOnlyItself',
             Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },

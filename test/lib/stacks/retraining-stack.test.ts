@@ -21,7 +21,10 @@ describe('RetrainingStack', () => {
     const states = definition.States as Record<string, { Arguments?: Record<string, unknown> }>;
     expect(states.StartPipeline.Arguments).toMatchObject({
       PipelineName: 'dxops-prod-training',
-      PipelineParameters: [{ Name: 'ModelApprovalStatus', Value: 'PendingManualApproval' }],
+      PipelineParameters: [
+        { Name: 'ModelApprovalStatus', Value: 'PendingManualApproval' },
+        { Name: 'IngestionDate', Value: '{% $substring($states.context.Execution.StartTime, 0, 10) %}' },
+      ],
     });
   });
 
