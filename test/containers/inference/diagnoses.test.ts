@@ -211,6 +211,13 @@ describe('POST /v1/diagnoses', () => {
       415,
       /Unsupported Media Type/,
     ],
+    [
+      'invalid UTF-8 in an id',
+      Buffer.concat([Buffer.from('{"phenotypes":[{"id":"HP:000'), Buffer.from([0xff, 0xfe]), Buffer.from('50"}]}')]),
+      'application/json',
+      400,
+      /phenotypes\/0\/id must match pattern/,
+    ],
   ])('%s is refused with a clear 4xx', async (_name, payload, contentType, status, message) => {
     // WHEN
     const res = await t.app.inject({
@@ -222,5 +229,21 @@ describe('POST /v1/diagnoses', () => {
     // THEN
     expect(res.statusCode).toBe(status);
     expect(res.json().message).toMatch(message);
+  });
+
+  test('JSON nested as deep as the body limit allows, in an ignored phenopacket field, is answered, not a 5xx', async () => {
+    // GIVEN 10,000 levels of nesting (60 KB, under the 64 KiB limit)
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const payload = `{"phenopacket":{"phenotypicFeatures":[{"type":{"id":"HP:0001250"}}],"metaData":${deep}}}`;
+    // WHEN
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/diagnoses',
+      payload,
+      headers: { 'content-type': 'application/json' },
+    });
+    // THEN the service parses it, ignores the field and answers
+    expect(res.statusCode).toBe(200);
+    expect(res.json().differential.length).toBeGreaterThan(0);
   });
 });

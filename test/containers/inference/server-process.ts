@@ -29,7 +29,11 @@ export function startServer(
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', EMF_INTERVAL_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
+  // Output is kept as a bounded list of chunks: under load the server logs every request and this process may be the
+  // load generator, which must not spend its CPU copying an ever-growing string.
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  const output = () => Buffer.concat(chunks).toString();
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -39,25 +43,25 @@ export function startServer(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not start in ${timeoutMs} ms:\n${out}`));
+      reject(new Error(`server did not start in ${timeoutMs} ms:\n${output()}`));
     }, timeoutMs);
     let started = false;
     const onData = (chunk: Buffer) => {
-      // Keep only the tail once started: under load the server logs every request and this process may be the
-      // load generator, which must not spend its CPU on an ever-growing string.
-      out = started ? (out + chunk.toString()).slice(-OUTPUT_TAIL) : out + chunk.toString();
-      const match = started ? null : /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      chunks.push(chunk);
+      kept += chunk.length;
+      while (started && kept > OUTPUT_TAIL && chunks.length > 1) kept -= (chunks.shift() as Buffer).length;
+      const match = started ? null : /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output());
       if (match) {
         started = true;
         clearTimeout(timer);
-        resolve({ url: match[1], child, output: () => out, stop });
+        resolve({ url: match[1], child, output, stop });
       }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
+      reject(new Error(`server exited with ${code}:\n${output()}`));
     });
   });
 }
