@@ -25,6 +25,9 @@ export const PATIENT_RECORD_COLUMNS: readonly glue.CfnTable.ColumnProperty[] = [
   { name: 'diagnosis_name', type: 'string', comment: 'label of the diagnosis' },
 ];
 
+/** The sources the ingestion job writes (`SOURCES` in pipelines/steps/ingest/record.py). */
+export const PATIENT_RECORD_SOURCES = ['ddxplus', 'kaggle', 'phenopacket', 'feedback'] as const;
+
 /** Partition keys: the source dataset and the ingestion date (yyyy-mm-dd). */
 export const PATIENT_RECORD_PARTITIONS: readonly glue.CfnTable.ColumnProperty[] = [
   { name: 'source', type: 'string', comment: 'source dataset, e.g. ddxplus, hpo, feedback' },
@@ -84,7 +87,20 @@ export class PatientRecordCatalog extends Construct {
         name: this.tableName,
         description: 'Canonical patient record: one row per labelled case',
         tableType: 'EXTERNAL_TABLE',
-        parameters: { classification: 'parquet', 'parquet.compression': 'SNAPPY', has_encrypted_data: 'true' },
+        parameters: {
+          classification: 'parquet',
+          'parquet.compression': 'SNAPPY',
+          has_encrypted_data: 'true',
+          // Partition projection: the job writes source=<s>/ingestion_date=<d>/ with plain Spark, so Athena finds
+          // new partitions without a crawler or MSCK REPAIR.
+          'projection.enabled': 'true',
+          'projection.source.type': 'enum',
+          'projection.source.values': PATIENT_RECORD_SOURCES.join(','),
+          'projection.ingestion_date.type': 'date',
+          'projection.ingestion_date.format': 'yyyy-MM-dd',
+          'projection.ingestion_date.range': '2024-01-01,NOW',
+          'storage.location.template': `${this.tableUri}source=\${source}/ingestion_date=\${ingestion_date}/`,
+        },
         partitionKeys: [...PATIENT_RECORD_PARTITIONS],
         storageDescriptor: {
           columns: [...PATIENT_RECORD_COLUMNS],

@@ -34,8 +34,15 @@ describe('PatientRecordCatalog', () => {
           ],
           SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
         }),
+        Parameters: Match.objectLike({
+          'projection.enabled': 'true',
+          'projection.source.values': 'ddxplus,kaggle,phenopacket,feedback',
+          'projection.ingestion_date.format': 'yyyy-MM-dd',
+        }),
       }),
     });
+    const table = JSON.stringify(template.findResources('AWS::Glue::Table'));
+    expect(table).toContain('/patient-records/source=${source}/ingestion_date=${ingestion_date}/');
   });
 
   test('has a data-quality ruleset on the table with completeness, uniqueness and domain rules', () => {
