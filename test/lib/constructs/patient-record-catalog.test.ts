@@ -42,6 +42,8 @@ describe('PatientRecordCatalog', () => {
       }),
     });
     const table = JSON.stringify(template.findResources('AWS::Glue::Table'));
+    // Athena's projection placeholders, not JavaScript template syntax.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: literal ${...} placeholders are the point
     expect(table).toContain('/patient-records/source=${source}/ingestion_date=${ingestion_date}/');
   });
 
