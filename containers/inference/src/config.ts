@@ -19,6 +19,13 @@ export interface ServiceConfig {
   /** Interval of the CloudWatch EMF lines (drift, specialist-review rate); 0 disables them. */
   readonly emfIntervalMs: number;
   readonly metricsNamespace: string;
+  /** AWS: the encrypted bucket the audit and feedback files are shipped to (the serving stack sets AUDIT_BUCKET). */
+  readonly auditShipping?: {
+    readonly bucket: string;
+    readonly region: string;
+    readonly intervalMs: number;
+    readonly s3Endpoint?: string;
+  };
   readonly stage: string;
   readonly logLevel: string;
 }
@@ -106,6 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     driftWindow: int(env, 'DRIFT_WINDOW', 1000, 10, 1_000_000),
     emfIntervalMs: int(env, 'EMF_INTERVAL_MS', 60_000, 0, 86_400_000),
     metricsNamespace: env.METRICS_NAMESPACE ?? 'DxOps/Inference',
+    auditShipping: env.AUDIT_BUCKET
+      ? {
+          bucket: env.AUDIT_BUCKET,
+          region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+          intervalMs: int(env, 'AUDIT_SHIP_INTERVAL_MS', 60_000, 0, 86_400_000),
+          s3Endpoint: env.S3_ENDPOINT || undefined,
+        }
+      : undefined,
     stage: env.STAGE ?? 'local',
     logLevel: env.LOG_LEVEL ?? 'info',
   };

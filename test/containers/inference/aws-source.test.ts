@@ -10,6 +10,7 @@ import { DRAVET_LIKE, FIXTURES, makeHome, startApp } from './helpers';
  */
 describe('model package from S3, located through the SSM parameter', () => {
   const files = new Map<string, Buffer>();
+  const puts = new Map<string, string>();
   let parameter = 's3://models/dxops/v1/';
   let server: Server;
   let endpoint: string;
@@ -35,6 +36,12 @@ describe('model package from S3, located through the SSM parameter', () => {
         const { Name } = JSON.parse(await body(req));
         res.setHeader('content-type', 'application/x-amz-json-1.1');
         res.end(JSON.stringify({ Parameter: { Name, Type: 'String', Value: parameter, Version: 1 } }));
+        return;
+      }
+      if (req.method === 'PUT') {
+        puts.set((req.url ?? '').split('?')[0], await body(req));
+        res.setHeader('etag', '"0"');
+        res.end();
         return;
       }
       const file = files.get((req.url ?? '').split('?')[0]);
@@ -107,6 +114,43 @@ describe('model package from S3, located through the SSM parameter', () => {
       expect(ready.statusCode).toBe(503);
       expect(ready.json().reason).toMatch(/cannot read the model registry/);
       expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await t.app.close();
+    }
+  });
+
+  test('audit and feedback records are shipped to the audit bucket in whole-line batches, never twice', async () => {
+    // GIVEN AWS mode with an audit bucket
+    parameter = 's3://models/dxops/v1/';
+    const t = await startApp({ ...env(), AUDIT_BUCKET: 'audit-bucket', AUDIT_SHIP_INTERVAL_MS: '0' }, makeHome());
+    try {
+      puts.clear();
+      const diagnose = () => t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload: DRAVET_LIKE });
+      const first = (await diagnose()).json().requestId;
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/feedback',
+        payload: { requestId: first, diseaseId: 'OMIM:607208', verdict: 'confirmed' },
+      });
+      // WHEN the shippers run, then run again after one more prediction
+      for (const shipper of t.app.dx.shippers) await shipper.ship();
+      const afterFirst = new Map(puts);
+      for (const shipper of t.app.dx.shippers) await shipper.ship();
+      const second = (await diagnose()).json().requestId;
+      for (const shipper of t.app.dx.shippers) await shipper.ship();
+      // THEN one object per file and run, under audit/<task>/ and feedback/<task>/, holding only the new lines
+      const keys = [...afterFirst.keys()];
+      expect(keys).toHaveLength(2);
+      expect(keys.find((k) => k.startsWith('/audit-bucket/audit/'))).toMatch(/audit-\d{4}-\d{2}-\d{2}\.jsonl\.0-\d+$/);
+      expect(keys.some((k) => k.startsWith('/audit-bucket/feedback/'))).toBe(true);
+      expect(puts.size).toBe(3);
+      const newest = [...puts.entries()].find(([k]) => !afterFirst.has(k));
+      expect(
+        newest?.[1]
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).requestId),
+      ).toEqual([second]);
     } finally {
       await t.app.close();
     }

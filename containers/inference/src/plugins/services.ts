@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ServiceConfig } from '../config';
 import type { Model, Sex } from '../model/model';
 import { ModelManager } from '../model/model-manager';
+import { s3Client } from '../model/package-reader';
 import { DriftMonitor } from '../monitoring/drift-monitor';
 import { ServiceMetrics } from '../monitoring/service-metrics';
 import { createLocator, type ModelLocator } from '../registry/model-locator';
 import { JsonlWriter } from '../storage/jsonl-writer';
+import { S3Shipper } from '../storage/s3-shipper';
 
 /** What feedback needs to label a prediction: its inputs, never anything that identifies the patient. */
 export interface RecentPrediction {
@@ -42,6 +45,8 @@ export interface Services {
   readonly feedback: JsonlWriter;
   readonly metrics: ServiceMetrics;
   readonly recent: RecentPredictions;
+  /** AWS: ship the audit and feedback files to the audit bucket (`undefined` in the embedded default). */
+  shippers: readonly S3Shipper[];
   /** Drift of the model being served; replaced (window reset) when a new model is swapped in. */
   drift?: DriftMonitor;
 }
@@ -70,7 +75,16 @@ async function services(app: FastifyInstance, opts: ServicesOptions): Promise<vo
     feedback: new JsonlWriter(join(config.dxopsHome, 'feedback'), 'feedback'),
     metrics: new ServiceMetrics(),
     recent: new RecentPredictions(),
+    shippers: [],
   };
+  const shipping = config.auditShipping;
+  if (shipping) {
+    const client = s3Client(shipping.region, shipping.s3Endpoint);
+    const task = randomUUID(); // one writer per task: objects of different tasks never collide
+    dx.shippers = ['audit', 'feedback'].map(
+      (kind) => new S3Shipper(join(config.dxopsHome, kind), client, shipping.bucket, `${kind}/${task}/`, app.log),
+    );
+  }
   const useModel = (model: Model) => {
     dx.drift = new DriftMonitor(model.manifest.driftBaseline?.families ?? {}, config.driftWindow);
     dx.metrics.useModel(model.version, dx.drift);
@@ -89,6 +103,10 @@ async function services(app: FastifyInstance, opts: ServicesOptions): Promise<vo
 
   const sink = opts.emfSink ?? ((line: string) => process.stdout.write(`${line}\n`));
   let emfTimer: NodeJS.Timeout | undefined;
+  let shipTimer: NodeJS.Timeout | undefined;
+  const shipAll = async () => {
+    for (const shipper of dx.shippers) await shipper.ship();
+  };
   app.addHook('onReady', async () => {
     await models.refresh();
     models.start(config.pollIntervalMs);
@@ -98,11 +116,17 @@ async function services(app: FastifyInstance, opts: ServicesOptions): Promise<vo
       }, config.emfIntervalMs);
       emfTimer.unref();
     }
+    if (shipping && shipping.intervalMs > 0) {
+      shipTimer = setInterval(() => void shipAll(), shipping.intervalMs);
+      shipTimer.unref();
+    }
   });
   app.addHook('onClose', async () => {
     clearInterval(emfTimer);
+    clearInterval(shipTimer);
     await models.close();
     await Promise.all([dx.audit.close(), dx.feedback.close()]);
+    await shipAll(); // what the last requests wrote leaves with the task
   });
 }
 
