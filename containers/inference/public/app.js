@@ -30,6 +30,13 @@ const TEXT = {
     summary: (v, s) => `Modelo ${v} · sospecha de enfermedad rara: ${s}`,
     failed: (m) => `No se pudo completar la solicitud: ${m}`,
     noMatches: 'Sin coincidencias',
+    warnings: {
+      UNKNOWN_PHENOTYPE: (id) => `${id} no está en el vocabulario del modelo; se ignoró.`,
+      REDIRECTED_PHENOTYPE: (id) => `${id} es un identificador obsoleto o alternativo; se usó el término vigente.`,
+      DUPLICATE_PHENOTYPE: (id) => `${id} está repetido; se contó una vez.`,
+      CONFLICTING_PHENOTYPE: (id) => `${id} figura como presente y descartado; se tomó como presente.`,
+      UNKNOWN_EVIDENCE: (id) => `${id} no es una respuesta que el modelo conozca; se ignoró.`,
+    },
   },
   en: {
     subtitle: 'Differential diagnosis support: common and rare diseases',
@@ -59,6 +66,7 @@ const TEXT = {
     summary: (v, s) => `Model ${v} · rare-disease suspicion: ${s}`,
     failed: (m) => `The request could not be completed: ${m}`,
     noMatches: 'No matches',
+    warnings: {},
   },
 };
 
@@ -158,7 +166,9 @@ function renderResults() {
   review.hidden = !r.specialistReview;
   review.textContent = r.specialistReview ? t('review')(percent(top)) : '';
   $('summary').textContent = t('summary')(r.modelVersion, percent(r.orphanSuspicion));
-  $('warnings').replaceChildren(...r.warnings.map((w) => el('li', { text: w.message })));
+  // English messages come from the API; other languages translate them by code.
+  const warning = (w) => (t('warnings')[w.code] ? t('warnings')[w.code](w.id) : w.message);
+  $('warnings').replaceChildren(...r.warnings.map((w) => el('li', { text: warning(w) })));
   $('differential').replaceChildren(
     ...r.differential.map((c) => {
       const bar = el('div');
