@@ -91,21 +91,13 @@ function pipelineDefinition(): PipelineDefinitionRenderer | undefined {
   return require(module).toSageMakerPipeline as PipelineDefinitionRenderer;
 }
 
-function inferenceImage(): string | undefined {
-  const directory = path.join(ROOT, 'containers', 'inference');
-  if (existsSync(path.join(directory, 'Dockerfile'))) return directory;
-  process.stderr.write(
-    'dxops: containers/inference/Dockerfile not found: the Serving and Monitoring stacks are not synthesized\n',
-  );
-  return undefined;
-}
-
 const sources = {
   ingestion: {
     scriptPath: path.join(ROOT, 'pipelines', 'steps', 'ingest', 'glue_job.py'),
     packagesPath: path.join(ROOT, 'pipelines', 'steps'),
   },
-  inferenceImage: inferenceImage(),
+  // ServingStack refuses a directory without a Dockerfile (no placeholder image).
+  inferenceImage: path.join(ROOT, 'containers', 'inference'),
   repositoryRoot: ROOT,
   pipelineDefinition: pipelineDefinition(),
 };

@@ -11,11 +11,8 @@ import { ServingStack } from './stacks/serving-stack';
 export interface PlatformSources {
   /** The Glue ingestion script (`pipelines/steps/ingest/glue_job.py`) and its packages (`pipelines/steps`). */
   readonly ingestion: { readonly scriptPath: string; readonly packagesPath: string };
-  /**
-   * The inference service image directory (`containers/inference`, with its Dockerfile).
-   * @default - no Serving and Monitoring stacks (they need the service)
-   */
-  readonly inferenceImage?: string;
+  /** The inference service image directory (`containers/inference`, with its Dockerfile). */
+  readonly inferenceImage: string;
   /** Docker context of the step image: the repository root. */
   readonly repositoryRoot: string;
   /** `toSageMakerPipeline` from `pipelines/definition`. @default - no pipeline resource */
@@ -28,8 +25,8 @@ export interface Platform {
   readonly data: DataStack;
   readonly ml: MlStack;
   readonly retraining: RetrainingStack;
-  readonly serving?: ServingStack;
-  readonly monitoring?: MonitoringStack;
+  readonly serving: ServingStack;
+  readonly monitoring: MonitoringStack;
 }
 
 /**
@@ -56,29 +53,6 @@ export function buildPlatform(app: App, config: StageConfig, sources: PlatformSo
     ingestionJobName: data.ingestion?.jobName,
   });
   retraining.addStackDependency(ml, 'the workflow starts the pipeline by name');
-  const platform: Platform = {
-    network,
-    data,
-    ml,
-    retraining,
-    ...servingAndMonitoring(app, config, env, sources, { network, data, ml, retraining }),
-  };
-  for (const stack of Object.values(platform)) {
-    Tags.of(stack).add('project', 'dxops');
-    Tags.of(stack).add('stage', config.stage);
-  }
-  return platform;
-}
-
-function servingAndMonitoring(
-  app: App,
-  config: StageConfig,
-  env: Environment,
-  sources: PlatformSources,
-  { network, data, ml, retraining }: Omit<Platform, 'serving' | 'monitoring'>,
-): Pick<Platform, 'serving' | 'monitoring'> {
-  if (sources.inferenceImage === undefined) return {};
-  const name = (part: string) => `DxOps-${config.stage}-${part}`;
   const serving = new ServingStack(app, name('Serving'), {
     env,
     config,
@@ -94,5 +68,10 @@ function servingAndMonitoring(
     retraining: retraining.workflow,
     topic: retraining.topic,
   });
-  return { serving, monitoring };
+  const platform: Platform = { network, data, ml, retraining, serving, monitoring };
+  for (const stack of Object.values(platform)) {
+    Tags.of(stack).add('project', 'dxops');
+    Tags.of(stack).add('stage', config.stage);
+  }
+  return platform;
 }

@@ -5,7 +5,7 @@ import { fixturePlatform } from '../../helpers/platform';
 
 describe('MonitoringStack', () => {
   const { monitoring, retraining } = fixturePlatform('prod');
-  const template = Template.fromStack(monitoring!);
+  const template = Template.fromStack(monitoring);
 
   test('has a drift alarm per family, latency and 5xx alarms, one composite alarm, one dashboard and one rule', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', DRIFT_FAMILIES.length + 2);
@@ -37,6 +37,6 @@ describe('MonitoringStack', () => {
   });
 
   test('cdk-nag AwsSolutions and HIPAA.Security report no unacknowledged findings', () => {
-    expect(nagFindings(monitoring!)).toEqual({ errors: [], warnings: [] });
+    expect(nagFindings(monitoring)).toEqual({ errors: [], warnings: [] });
   });
 });

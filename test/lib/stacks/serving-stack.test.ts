@@ -1,11 +1,14 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { modelParameterName } from '../../../lib/stacks/serving-stack';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { buildStageConfig } from '../../../lib/config';
+import { modelParameterName, ServingStack } from '../../../lib/stacks/serving-stack';
 import { nagFindings } from '../../helpers/nag';
-import { fixturePlatform } from '../../helpers/platform';
+import { FIXTURES, fixtureApp, fixturePlatform } from '../../helpers/platform';
 
 describe('ServingStack', () => {
   const { serving } = fixturePlatform('prod', { domain: { domainName: 'dxops.hospital.example' } });
-  const template = Template.fromStack(serving!);
+  const template = Template.fromStack(serving);
 
   test('has the service, load balancer, firewall, user pool, parameter and approval function', () => {
     template.resourceCountIs('AWS::ECS::Cluster', 1);
@@ -82,11 +85,11 @@ describe('ServingStack', () => {
     const withArn = fixturePlatform('dev', {
       domain: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555' },
     });
-    Template.fromStack(withArn.serving!).resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    Template.fromStack(withArn.serving).resourceCountIs('AWS::CertificateManager::Certificate', 0);
     const withZone = fixturePlatform('dev', {
       domain: { domainName: 'dxops.hospital.example', hostedZoneId: 'Z0123ABCDEF', hostedZoneName: 'hospital.example' },
     });
-    const zoneTemplate = Template.fromStack(withZone.serving!);
+    const zoneTemplate = Template.fromStack(withZone.serving);
     zoneTemplate.hasResourceProperties('AWS::CertificateManager::Certificate', {
       DomainValidationOptions: [{ DomainName: 'dxops.hospital.example', HostedZoneId: 'Z0123ABCDEF' }],
     });
@@ -94,10 +97,23 @@ describe('ServingStack', () => {
   });
 
   test('cdk-nag AwsSolutions and HIPAA.Security report no unacknowledged findings', () => {
-    expect(nagFindings(serving!)).toEqual({ errors: [], warnings: [] });
+    expect(nagFindings(serving)).toEqual({ errors: [], warnings: [] });
+  });
+
+  test('refuses an image directory without a Dockerfile instead of deploying a placeholder', () => {
+    const app = fixtureApp();
+    expect(
+      () =>
+        new ServingStack(app, 'Serving', {
+          config: buildStageConfig('dev'),
+          vpc: new ec2.Vpc(new Stack(app, 'Net'), 'Vpc'),
+          data: fixturePlatform('dev').data,
+          imageDirectory: FIXTURES,
+        }),
+    ).toThrow(/imageDirectory has no Dockerfile: .*fixtures/);
   });
 
   test('dev (no deletion protection) is acknowledged too, so `cdk synth` of both stages passes', () => {
-    expect(nagFindings(fixturePlatform('dev').serving!)).toEqual({ errors: [], warnings: [] });
+    expect(nagFindings(fixturePlatform('dev').serving)).toEqual({ errors: [], warnings: [] });
   });
 });
