@@ -15,13 +15,12 @@
  *   -c <stage>:driftPsi=0.2 -c <stage>:latencyP99Ms=500 -c <stage>:http5xxPercent=1 -c <stage>:alertEmail=ops@...
  */
 import 'source-map-support/register';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { ApprovalMode, buildStageConfig, ConfigError, type StageOverrides } from '../lib/config';
 import { buildPlatform } from '../lib/platform';
-import type { PipelineDefinitionRenderer } from '../lib/stacks/ml-stack';
+import { toSageMakerPipeline } from '../pipelines/definition';
 
 const ROOT = path.join(__dirname, '..');
 // Explicit "strong" cross-stack references (the default, stated so CDK does not warn); belongs in cdk.json.
@@ -81,16 +80,6 @@ function overrides(stage: string): StageOverrides {
   };
 }
 
-/** `toSageMakerPipeline` from pipelines/definition, once that module exists (it is written in parallel, #3). */
-function pipelineDefinition(): PipelineDefinitionRenderer | undefined {
-  const module = path.join(ROOT, 'pipelines', 'definition', 'index.ts');
-  if (!existsSync(module)) {
-    process.stderr.write('dxops: pipelines/definition/index.ts not found: the SageMaker pipeline is not synthesized\n');
-    return undefined;
-  }
-  return require(module).toSageMakerPipeline as PipelineDefinitionRenderer;
-}
-
 const sources = {
   ingestion: {
     scriptPath: path.join(ROOT, 'pipelines', 'steps', 'ingest', 'glue_job.py'),
@@ -99,7 +88,7 @@ const sources = {
   // ServingStack refuses a directory without a Dockerfile (no placeholder image).
   inferenceImage: path.join(ROOT, 'containers', 'inference'),
   repositoryRoot: ROOT,
-  pipelineDefinition: pipelineDefinition(),
+  pipelineDefinition: toSageMakerPipeline,
 };
 for (const stage of stages) {
   buildPlatform(app, buildStageConfig(stage, overrides(stage)), sources);

@@ -15,8 +15,8 @@ export interface PlatformSources {
   readonly inferenceImage: string;
   /** Docker context of the step image: the repository root. */
   readonly repositoryRoot: string;
-  /** `toSageMakerPipeline` from `pipelines/definition`. @default - no pipeline resource */
-  readonly pipelineDefinition?: PipelineDefinitionRenderer;
+  /** `toSageMakerPipeline` from `pipelines/definition`. */
+  readonly pipelineDefinition: PipelineDefinitionRenderer;
 }
 
 /** The stacks of one stage. */

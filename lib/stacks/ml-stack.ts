@@ -1,4 +1,4 @@
-import { Annotations, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -34,11 +34,8 @@ export interface MlStackProps extends StackProps {
   readonly stepsImageContext: string;
   /** Dockerfile of the step image, relative to the context. @default 'containers/pipeline-steps/Dockerfile' */
   readonly stepsDockerfile?: string;
-  /**
-   * `toSageMakerPipeline` from `pipelines/definition`.
-   * @default - no pipeline resource (registry, image and role only); `bin/app.ts` passes it once the module exists
-   */
-  readonly definition?: PipelineDefinitionRenderer;
+  /** `toSageMakerPipeline` from `pipelines/definition` (the stack does not import `pipelines/` itself). */
+  readonly definition: PipelineDefinitionRenderer;
 }
 
 /** Name of the stage's SageMaker pipeline (AWS requires a name; the retraining workflow starts it by name). */
@@ -53,7 +50,7 @@ export function pipelineName(stage: string): string {
  */
 export class MlStack extends Stack {
   public readonly modelPackageGroup: sagemaker.CfnModelPackageGroup;
-  public readonly pipeline?: sagemaker.CfnPipeline;
+  public readonly pipeline: sagemaker.CfnPipeline;
   public readonly pipelineName: string;
   public readonly image: DockerImageAsset;
   public readonly role: PipelineRole;
@@ -89,13 +86,6 @@ export class MlStack extends Stack {
       modelPackageGroupName: config.ml.modelPackageGroupName,
       pipelineName: this.pipelineName,
     });
-    if (props.definition === undefined) {
-      Annotations.of(this).addWarningV2(
-        'dxops:no-pipeline',
-        'No pipeline definition given: the SageMaker pipeline is not created.',
-      );
-      return;
-    }
     const subnets = props.vpc.selectSubnets(privateSubnets(props.vpc)).subnetIds;
     const definition = props.definition({
       roleArn: this.role.role.roleArn,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildStageConfig, type StageOverrides } from '../../lib/config';
-import { buildPlatform, type Platform } from '../../lib/platform';
+import { buildPlatform, type Platform, type PlatformSources } from '../../lib/platform';
 import type { SageMakerTarget } from '../../lib/stacks/ml-stack';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
@@ -24,13 +24,22 @@ export function fixtureApp(): App {
   return new App({ context: { ...cdkJson.context, '@aws-cdk/core:defaultCrossStackReferences': 'strong' } });
 }
 
-/** Builds one stage's stacks from fixtures (no Docker, no AWS). */
-export function fixturePlatform(stage = 'prod', overrides: StageOverrides = {}): Platform {
-  const app = fixtureApp();
-  return buildPlatform(app, buildStageConfig(stage, overrides), {
+/** The asset sources of the fixture platform (no Docker, no AWS). */
+export function fixtureSources(overrides: Partial<PlatformSources> = {}): PlatformSources {
+  return {
     ingestion: { scriptPath: path.join(FIXTURES, 'glue_job.py'), packagesPath: path.join(FIXTURES, 'steps') },
     inferenceImage: path.join(FIXTURES, 'inference'),
     repositoryRoot: REPOSITORY_ROOT,
     pipelineDefinition: fixtureDefinition,
-  });
+    ...overrides,
+  };
+}
+
+/** Builds one stage's stacks from fixtures. */
+export function fixturePlatform(
+  stage = 'prod',
+  overrides: StageOverrides = {},
+  sources?: Partial<PlatformSources>,
+): Platform {
+  return buildPlatform(fixtureApp(), buildStageConfig(stage, overrides), fixtureSources(sources));
 }

@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { toSageMakerPipeline } from '../../../pipelines/definition';
 import { nagFindings } from '../../helpers/nag';
 import { fixturePlatform } from '../../helpers/platform';
 
@@ -35,6 +36,24 @@ describe('MlStack', () => {
     }
     expect(body).toContain('ExportsOutputFnGetAttDataKey17AFBB84Arn');
     expect(body).toContain('ExportsOutputRefVpcprivateSubnet3');
+  });
+
+  test('renders the real pipeline definition: KMS volumes and outputs, VPC jobs, registration into the group', () => {
+    // GIVEN the definition from pipelines/definition instead of the echo fixture
+    const real = Template.fromStack(fixturePlatform('prod', {}, { pipelineDefinition: toSageMakerPipeline }).ml);
+    // THEN
+    const body = JSON.stringify(Object.values(real.findResources('AWS::SageMaker::Pipeline'))[0].Properties);
+    for (const text of [
+      'VolumeKmsKeyId',
+      'ProcessingOutputConfig',
+      'VpcConfig',
+      'RegisterModel',
+      'ModelApprovalStatus',
+    ]) {
+      expect(body).toContain(text);
+    }
+    expect(body).toContain('ExportsOutputFnGetAttDataKey17AFBB84Arn');
+    expect(body).toContain('dxops-diagnosis-prod');
   });
 
   test('jobs may only send HTTPS', () => {

@@ -1,0 +1,42 @@
+/**
+ * Where a command acts: the embedded default (local runner, local registry, local service) or AWS. AWS is used only
+ * when asked (`--aws`) or when AWS configuration is present and `--local` is not given.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+export interface GlobalOptions {
+  json?: boolean;
+  local?: boolean;
+  aws?: boolean;
+  home?: string;
+  endpointUrl?: string;
+  region?: string;
+}
+
+export interface Context {
+  readonly mode: 'local' | 'aws';
+  readonly dxopsHome: string;
+  readonly json: boolean;
+  readonly endpointUrl?: string;
+  readonly region: string;
+}
+
+export function hasAwsConfig(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) return true;
+  return existsSync(join(homedir(), '.aws', 'credentials')) || existsSync(join(homedir(), '.aws', 'config'));
+}
+
+export function resolveContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
+  const mode = opts.local ? 'local' : opts.aws || hasAwsConfig(env) ? 'aws' : 'local';
+  return {
+    mode,
+    dxopsHome: resolve(opts.home ?? env.DXOPS_HOME ?? join(REPO_ROOT, '.dxops')),
+    json: Boolean(opts.json),
+    endpointUrl: opts.endpointUrl ?? env.DXOPS_AWS_ENDPOINT,
+    region: opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'eu-west-1',
+  };
+}
