@@ -97,6 +97,11 @@ async function main(): Promise<void> {
     );
     await page.screenshot({ path: join(SHOTS, 'clinician-page-en-review.png'), fullPage: true });
 
+    // AND the OpenAPI UI renders under the security headers
+    await page.goto(`${server.url}/docs`);
+    await page.getByText('DxOps inference API').first().waitFor();
+    await page.getByText('/v1/diagnoses').first().waitFor();
+
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
     process.stdout.write(`browser test passed; screenshots in ${SHOTS}\n`);
   } finally {
