@@ -43,14 +43,14 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-function startHello(): Promise<{ url: string; stop: () => void }> {
+function startHello(): Promise<{ url: string; pid: number; stop: () => void }> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'hello-server.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /Server listening at (\S+)/.exec(chunk.toString());
-      if (match) resolve({ url: match[1], stop: () => child.kill('SIGTERM') });
+      if (match) resolve({ url: match[1], pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') });
     });
   });
 }
@@ -80,6 +80,12 @@ function bundle(): string {
   return outfile;
 }
 
+/** CPU time (user + system) the process has used, in ms: per-request cost that does not depend on other load. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 const peakRssMb = (pid: number) =>
   Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -95,7 +101,9 @@ const summary = (r: autocannon.Result) => ({
 
 async function main(): Promise<void> {
   const hello = await startHello();
+  const helloCpu = cpuMs(hello.pid);
   const ceiling = await run({ url: `${hello.url}/hello`, connections: CONNECTIONS, duration: SECONDS });
+  const helloCpuMs = (cpuMs(hello.pid) - helloCpu) / ceiling.requests.total;
   hello.stop();
 
   const home = mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'dxops-bench-'));
@@ -119,9 +127,13 @@ async function main(): Promise<void> {
   };
   try {
     await run({ ...post, connections: CONNECTIONS, duration: 2 }); // warm-up (JIT), not reported
+    let cpu = cpuMs(pid);
     const peak = await run({ ...post, connections: CONNECTIONS, duration: SECONDS });
+    const diagnosisCpuMs = (cpuMs(pid) - cpu) / peak.requests.total;
     const paced = await run({ ...post, connections: CONNECTIONS, duration: SECONDS, overallRate: 200 });
+    cpu = cpuMs(pid);
     const health = await run({ url: `${server.url}/healthz`, connections: CONNECTIONS, duration: SECONDS });
+    const healthCpuMs = (cpuMs(pid) - cpu) / health.requests.total;
     const results = {
       date: new Date().toISOString(),
       seconds: SECONDS,
@@ -133,6 +145,13 @@ async function main(): Promise<void> {
       serviceHealthz: summary(health),
       diagnosesShareOfCeiling: Number((peak.requests.average / ceiling.requests.average).toFixed(3)),
       diagnosesShareOfServiceHealthz: Number((peak.requests.average / health.requests.average).toFixed(3)),
+      serverCpuMsPerRequest: {
+        helloWorld: Number(helloCpuMs.toFixed(3)),
+        diagnoses: Number(diagnosisCpuMs.toFixed(3)),
+        healthz: Number(healthCpuMs.toFixed(3)),
+      },
+      // Load-independent view of the same ratio: requests per CPU-second, diagnoses vs the hello-world route.
+      diagnosesShareOfCeilingByCpu: Number((helloCpuMs / diagnosisCpuMs).toFixed(3)),
       peakRssMb: Math.round(peakRssMb(pid)),
     };
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
