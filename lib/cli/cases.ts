@@ -31,7 +31,12 @@ export function ddxplusId(name: string): string {
   return `DDXPLUS:${name.replace(/[^0-9A-Za-z]+/g, '_').replace(/^_+|_+$/g, '')}`;
 }
 
-export function readCases(format: CaseFormat, path: string, mappingsDir: string, evidenceHpo: Record<string, string>): ReadResult {
+export function readCases(
+  format: CaseFormat,
+  path: string,
+  mappingsDir: string,
+  evidenceHpo: Record<string, string>,
+): ReadResult {
   switch (format) {
     case 'ddxplus':
       return readDdxplus(readFileSync(path, 'utf8'), path, evidenceHpo);
@@ -45,25 +50,37 @@ export function readCases(format: CaseFormat, path: string, mappingsDir: string,
 export function readDdxplus(text: string, source: string, evidenceHpo: Record<string, string>): ReadResult {
   const cases: LabeledCase[] = [];
   const rejected: ReadResult['rejected'] = [];
-  parseCsvRecords(text).forEach((row, i) => {
+  for (const [i, row] of parseCsvRecords(text).entries()) {
     const where = `${source}:${i + 2}`;
-    if (!row.PATHOLOGY || !row.EVIDENCES) return rejected.push({ source: where, reason: 'missing PATHOLOGY or EVIDENCES' });
+    if (!row.PATHOLOGY || !row.EVIDENCES) {
+      rejected.push({ source: where, reason: 'missing PATHOLOGY or EVIDENCES' });
+      continue;
+    }
     let evidences: string[];
     try {
       evidences = JSON.parse(row.EVIDENCES.replace(/'/g, '"')) as string[];
     } catch {
-      return rejected.push({ source: where, reason: `EVIDENCES is not a list: ${row.EVIDENCES.slice(0, 40)}` });
+      rejected.push({ source: where, reason: `EVIDENCES is not a list: ${row.EVIDENCES.slice(0, 40)}` });
+      continue;
     }
     // the same HPO terms the Ingest step derives from the answers (evidences.json "hpo" map of the package)
-    const observed = [...new Set(evidences.map((t) => evidenceHpo[t] ?? evidenceHpo[t.split('_@_')[0]]).filter(Boolean))];
+    const observed = [
+      ...new Set(evidences.map((t) => evidenceHpo[t] ?? evidenceHpo[t.split('_@_')[0]]).filter(Boolean)),
+    ];
     const age = Number(row.AGE);
     cases.push({
-      input: { observed, excluded: [], evidences, ageYears: Number.isFinite(age) ? age : undefined, sex: row.SEX === 'F' ? 'female' : row.SEX === 'M' ? 'male' : 'unknown', topK: TOP_K },
+      input: {
+        observed,
+        excluded: [],
+        evidences,
+        ageYears: Number.isFinite(age) ? age : undefined,
+        sex: row.SEX === 'F' ? 'female' : row.SEX === 'M' ? 'male' : 'unknown',
+        topK: TOP_K,
+      },
       label: ddxplusId(row.PATHOLOGY),
       source: where,
     });
-    return undefined;
-  });
+  }
   return { cases, rejected };
 }
 
@@ -88,9 +105,17 @@ function phenopacketCase(p: Phenopacket, source: string): LabeledCase {
   const id = p.interpretations?.[0]?.diagnosis?.disease?.id ?? p.diseases?.[0]?.term?.id;
   if (!id) throw new Error('no diagnosis (interpretations[].diagnosis.disease.id or diseases[].term.id)');
   const sex: Sex = p.subject?.sex === 'FEMALE' ? 'female' : p.subject?.sex === 'MALE' ? 'male' : 'unknown';
-  const ids = (excluded: boolean) => features.filter((f) => Boolean(f.excluded) === excluded && f.type?.id).map((f) => f.type?.id as string);
+  const ids = (excluded: boolean) =>
+    features.filter((f) => Boolean(f.excluded) === excluded && f.type?.id).map((f) => f.type?.id as string);
   return {
-    input: { observed: ids(false), excluded: ids(true), evidences: [], ageYears: isoDurationYears(p.subject?.timeAtLastEncounter?.age?.iso8601duration), sex, topK: TOP_K },
+    input: {
+      observed: ids(false),
+      excluded: ids(true),
+      evidences: [],
+      ageYears: isoDurationYears(p.subject?.timeAtLastEncounter?.age?.iso8601duration),
+      sex,
+      topK: TOP_K,
+    },
     label: id.replace(/^Orphanet:/, 'ORPHA:'),
     source,
   };
@@ -98,7 +123,10 @@ function phenopacketCase(p: Phenopacket, source: string): LabeledCase {
 
 export function readPhenopackets(path: string): ReadResult {
   const files = statSync(path).isDirectory()
-    ? readdirSync(path).filter((f) => /\.jsonl?$/.test(f)).sort().map((f) => join(path, f))
+    ? readdirSync(path)
+        .filter((f) => /\.jsonl?$/.test(f))
+        .sort()
+        .map((f) => join(path, f))
     : [path];
   const cases: LabeledCase[] = [];
   const rejected: ReadResult['rejected'] = [];
@@ -137,18 +165,34 @@ export function readKaggle(text: string, source: string, mappingsDir: string): R
       .map((r) => [r.symptom.trim(), r.hpo_id]),
   );
   const catalogId = new Map(
-    parseCsvRecords(readFileSync(join(mappingsDir, 'kaggle-diseases-to-catalog.v1.csv'), 'utf8')).map((r) => [r.disease.trim(), r.catalog_id]),
+    parseCsvRecords(readFileSync(join(mappingsDir, 'kaggle-diseases-to-catalog.v1.csv'), 'utf8')).map((r) => [
+      r.disease.trim(),
+      r.catalog_id,
+    ]),
   );
   const cases: LabeledCase[] = [];
   const rejected: ReadResult['rejected'] = [];
-  parseCsv(text).forEach((row, i) => {
+  for (const [i, row] of parseCsv(text).entries()) {
     const disease = (row[0] ?? '').trim();
-    if (!disease || disease === 'Disease') return; // the blank or named header line
-    const observed = [...new Set(row.slice(1).map((s) => symptomHpo.get(s.trim())).filter((x): x is string => Boolean(x)))];
-    if (!observed.length) return rejected.push({ source: `${source}:${i + 1}`, reason: 'no symptom maps to HPO' });
-    cases.push({ input: { observed, excluded: [], evidences: [], sex: 'unknown', topK: TOP_K }, label: catalogId.get(disease), source: `${source}:${i + 1}` });
-    return undefined;
-  });
+    if (!disease || disease === 'Disease') continue; // the blank or named header line
+    const observed = [
+      ...new Set(
+        row
+          .slice(1)
+          .map((s) => symptomHpo.get(s.trim()))
+          .filter((x): x is string => Boolean(x)),
+      ),
+    ];
+    if (!observed.length) {
+      rejected.push({ source: `${source}:${i + 1}`, reason: 'no symptom maps to HPO' });
+      continue;
+    }
+    cases.push({
+      input: { observed, excluded: [], evidences: [], sex: 'unknown', topK: TOP_K },
+      label: catalogId.get(disease),
+      source: `${source}:${i + 1}`,
+    });
+  }
   return { cases, rejected };
 }
 

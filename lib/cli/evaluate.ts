@@ -25,13 +25,21 @@ export interface EvaluationResult {
   rejectedExamples: { source: string; reason: string }[];
 }
 
-export async function evaluatePackage(packageDir: string, format: CaseFormat, input: string, mappingsDir: string): Promise<EvaluationResult> {
+export async function evaluatePackage(
+  packageDir: string,
+  format: CaseFormat,
+  input: string,
+  mappingsDir: string,
+): Promise<EvaluationResult> {
   const model = await loadModel(new DirPackageReader(packageDir));
-  const evidenceHpo = (JSON.parse(readFileSync(join(packageDir, 'evidences.json'), 'utf8')).hpo ?? {}) as Record<string, string>;
+  const evidenceHpo = (JSON.parse(readFileSync(join(packageDir, 'evidences.json'), 'utf8')).hpo ?? {}) as Record<
+    string,
+    string
+  >;
   const { cases, rejected } = readCases(format, input, mappingsDir, evidenceHpo);
   // ORPHA ids folded into an OMIM entry are that entry's xrefs: a case labeled with one counts for the entry
   const alias = new Map<string, string>();
-  for (const d of model.catalog) for (const x of (d as { xrefs?: string[] }).xrefs ?? []) alias.set(x, d.id);
+  for (const d of model.catalog) for (const x of d.xrefs ?? []) alias.set(x, d.id);
   let scored = 0;
   const hits = { 1: 0, 3: 0, 10: 0 };
   let reciprocal = 0;

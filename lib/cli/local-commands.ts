@@ -16,7 +16,8 @@ function wrap<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof RegistryError) throw new CliError(err.message, 'list the versions with: dxops models list --local');
+    if (err instanceof RegistryError)
+      throw new CliError(err.message, 'list the versions with: dxops models list --local');
     throw err;
   }
 }
@@ -38,7 +39,7 @@ export function modelsList(ctx: Context, out: Output): void {
   const served = reg.approvedVersion()?.version;
   out.result({ packages: pkgs, servedVersion: served ?? null }, () =>
     pkgs.length
-      ? table(
+      ? `${table(
           ['version', 'status', ...KEY_METRICS.map(([h]) => h), 'created', 'model version'],
           pkgs.map((p) => [
             `${p.version}${p.version === served ? '*' : ''}`,
@@ -47,7 +48,7 @@ export function modelsList(ctx: Context, out: Output): void {
             p.createdAt.slice(0, 16),
             p.modelVersion,
           ]),
-        ) + '\n* = served by the local service'
+        )}\n* = served by the local service`
       : `no model versions in ${reg.file}: run 'make demo' or 'dxops pipeline start --local'`,
   );
 }
@@ -64,11 +65,19 @@ export function modelsShow(ctx: Context, out: Output, version: number): void {
   );
 }
 
-export function modelsSetStatus(ctx: Context, out: Output, version: number, status: ApprovalStatus, reason: string): void {
+export function modelsSetStatus(
+  ctx: Context,
+  out: Output,
+  version: number,
+  status: ApprovalStatus,
+  reason: string,
+): void {
   const pkg = wrap(() => registry(ctx).setStatus(version, status, reason));
   const served = registry(ctx).approvedVersion();
-  out.result({ ...pkg, servedVersion: served?.version ?? null }, () =>
-    `version ${pkg.version} is now ${pkg.status}; the local service serves ${served ? `version ${served.version}` : 'no version (none approved)'} after its next poll`,
+  out.result(
+    { ...pkg, servedVersion: served?.version ?? null },
+    () =>
+      `version ${pkg.version} is now ${pkg.status}; the local service serves ${served ? `version ${served.version}` : 'no version (none approved)'} after its next poll`,
   );
 }
 
@@ -84,7 +93,8 @@ export async function pipelineStart(ctx: Context, out: Output, params: Record<st
       ? `run ${record.runId} succeeded; registered version ${record.registeredVersion} (approve it with: dxops models approve ${record.registeredVersion} --reason "...")`
       : `run ${record.runId} failed: ${record.failureReason}`,
   );
-  if (record.status !== 'Succeeded') throw new CliError(`pipeline run ${record.runId} failed`, 'see the step log named above', 1);
+  if (record.status !== 'Succeeded')
+    throw new CliError(`pipeline run ${record.runId} failed`, 'see the step log named above', 1);
   return record;
 }
 
@@ -106,7 +116,13 @@ export function pipelineList(ctx: Context, out: Output): void {
     runs.length
       ? table(
           ['run', 'status', 'started', 'registered', 'failure'],
-          runs.map((r) => [r.runId, r.status, r.startedAt.slice(0, 19), r.registeredVersion, r.failureReason?.split('\n')[0]]),
+          runs.map((r) => [
+            r.runId,
+            r.status,
+            r.startedAt.slice(0, 19),
+            r.registeredVersion,
+            r.failureReason?.split('\n')[0],
+          ]),
         )
       : 'no pipeline runs yet: dxops pipeline start --local',
   );
@@ -118,7 +134,9 @@ export function pipelineStatus(ctx: Context, out: Output, runId?: string): void 
   if (!run) {
     throw new CliError(
       runId ? `pipeline run ${runId} not found` : 'no pipeline runs yet',
-      runs.length ? `known runs: ${runs.map((r) => r.runId).join(', ')}` : 'start one with: dxops pipeline start --local',
+      runs.length
+        ? `known runs: ${runs.map((r) => r.runId).join(', ')}`
+        : 'start one with: dxops pipeline start --local',
     );
   }
   out.result(run, () =>
@@ -138,11 +156,14 @@ export function dataUpload(ctx: Context, out: Output, path: string, source: stri
   const files = statSync(path).isDirectory() ? readdirSync(path).map((f) => join(path, f)) : [path];
   const target = join(ctx.dxopsHome, 'raw', source);
   mkdirSync(target, { recursive: true });
-  const copied = files.filter((f) => statSync(f).isFile()).map((f) => {
-    copyFileSync(f, join(target, basename(f)));
-    return { file: f, to: join(target, basename(f)), bytes: statSync(f).size };
-  });
-  out.result({ source, files: copied }, () =>
-    `${copied.length} file(s) copied to ${target}; the next 'dxops pipeline start --local' ingests them`,
+  const copied = files
+    .filter((f) => statSync(f).isFile())
+    .map((f) => {
+      copyFileSync(f, join(target, basename(f)));
+      return { file: f, to: join(target, basename(f)), bytes: statSync(f).size };
+    });
+  out.result(
+    { source, files: copied },
+    () => `${copied.length} file(s) copied to ${target}; the next 'dxops pipeline start --local' ingests them`,
   );
 }

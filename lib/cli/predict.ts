@@ -26,9 +26,18 @@ export async function predictFile(out: Output, input: string, url: string, token
       body,
     });
   } catch (err) {
-    throw new CliError(`cannot reach the service at ${url}: ${(err as Error).message}`, "start it with 'make serve', or pass --url");
+    throw new CliError(
+      `cannot reach the service at ${url}: ${(err as Error).message}`,
+      "start it with 'make serve', or pass --url",
+    );
   }
-  const result = (await res.json()) as { message?: string; differential?: Candidate[]; orphanSuspicion?: number; specialistReview?: boolean; modelVersion?: string };
+  const result = (await res.json()) as {
+    message?: string;
+    differential?: Candidate[];
+    orphanSuspicion?: number;
+    specialistReview?: boolean;
+    modelVersion?: string;
+  };
   if (!res.ok) throw new CliError(`the service answered ${res.status}: ${result.message ?? JSON.stringify(result)}`);
   out.result(result, () =>
     [

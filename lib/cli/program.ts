@@ -20,7 +20,8 @@ function ctxOf(cmd: Command): { ctx: Context; out: Output } {
 
 function version(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`'${value}' is not a model version number`, 'versions are 1, 2, 3 ... (dxops models list)');
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`'${value}' is not a model version number`, 'versions are 1, 2, 3 ... (dxops models list)');
   return n;
 }
 
@@ -55,14 +56,19 @@ export function buildProgram(): Command {
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
       if (ctx.mode === 'local') return local.modelsList(ctx, out);
-      return remote.modelsList(ctx, out, remote.setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'));
+      return remote.modelsList(
+        ctx,
+        out,
+        remote.setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'),
+      );
     });
   models
     .command('show <version>')
     .description('one version: status, metrics, package')
     .action((v, _o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      if (ctx.mode !== 'local') throw new CliError('models show is local only for now', 'use --local, or dxops models list on AWS');
+      if (ctx.mode !== 'local')
+        throw new CliError('models show is local only for now', 'use --local, or dxops models list on AWS');
       local.modelsShow(ctx, out, version(v));
     });
   for (const [name, status] of [
@@ -76,13 +82,23 @@ export function buildProgram(): Command {
       .option('--group <name>', 'model package group (AWS)', env.DXOPS_MODEL_PACKAGE_GROUP)
       .action(async (v, o, cmd) => {
         const { ctx, out } = ctxOf(cmd);
-        if (ctx.mode === 'local') return local.modelsSetStatus(ctx, out, version(v), status as ApprovalStatus, o.reason);
-        return remote.modelsSetStatus(ctx, out, remote.setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'), version(v), status, o.reason);
+        if (ctx.mode === 'local')
+          return local.modelsSetStatus(ctx, out, version(v), status as ApprovalStatus, o.reason);
+        return remote.modelsSetStatus(
+          ctx,
+          out,
+          remote.setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'),
+          version(v),
+          status,
+          o.reason,
+        );
       });
   }
 
   const pipeline = program.command('pipeline').description('the training pipeline');
-  const pipelineName = new Option('--pipeline <name>', 'SageMaker pipeline name (AWS)').default(env.DXOPS_PIPELINE_NAME);
+  const pipelineName = new Option('--pipeline <name>', 'SageMaker pipeline name (AWS)').default(
+    env.DXOPS_PIPELINE_NAME,
+  );
   pipeline
     .command('start')
     .description('start a run (locally: runs it now, step by step)')
@@ -91,7 +107,12 @@ export function buildProgram(): Command {
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
       if (ctx.mode === 'local') return void (await local.pipelineStart(ctx, out, params(o.param)));
-      return remote.pipelineStart(ctx, out, remote.setting('DXOPS_PIPELINE_NAME', o.pipeline, 'the pipeline name'), params(o.param));
+      return remote.pipelineStart(
+        ctx,
+        out,
+        remote.setting('DXOPS_PIPELINE_NAME', o.pipeline, 'the pipeline name'),
+        params(o.param),
+      );
     });
   pipeline
     .command('status [execution]')
@@ -112,7 +133,9 @@ export function buildProgram(): Command {
     });
 
   const retrain = program.command('retrain').description('the retraining workflow');
-  const machine = new Option('--state-machine <arn>', 'retraining state machine ARN (AWS)').default(env.DXOPS_RETRAINING_STATE_MACHINE);
+  const machine = new Option('--state-machine <arn>', 'retraining state machine ARN (AWS)').default(
+    env.DXOPS_RETRAINING_STATE_MACHINE,
+  );
   retrain
     .command('start')
     .description('start retraining now (locally: a pipeline run)')
@@ -121,7 +144,12 @@ export function buildProgram(): Command {
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
       if (ctx.mode === 'local') return void (await local.pipelineStart(ctx, out, {}));
-      return remote.retrainStart(ctx, out, remote.setting('DXOPS_RETRAINING_STATE_MACHINE', o.stateMachine, 'the state machine ARN'), o.reason);
+      return remote.retrainStart(
+        ctx,
+        out,
+        remote.setting('DXOPS_RETRAINING_STATE_MACHINE', o.stateMachine, 'the state machine ARN'),
+        o.reason,
+      );
     });
   retrain
     .command('status [execution]')
@@ -138,7 +166,11 @@ export function buildProgram(): Command {
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
       if (ctx.mode === 'local') return local.pipelineList(ctx, out);
-      return remote.retrainHistory(ctx, out, remote.setting('DXOPS_RETRAINING_STATE_MACHINE', o.stateMachine, 'the state machine ARN'));
+      return remote.retrainHistory(
+        ctx,
+        out,
+        remote.setting('DXOPS_RETRAINING_STATE_MACHINE', o.stateMachine, 'the state machine ARN'),
+      );
     });
 
   program
@@ -151,10 +183,21 @@ export function buildProgram(): Command {
     .option('--kms-key <id>', 'KMS key for SSE-KMS (AWS; default: the bucket key)')
     .action(async (path, o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      if (!['ddxplus', 'kaggle', 'phenopackets'].includes(o.source)) throw new CliError(`unknown source '${o.source}'`, 'use --source ddxplus|kaggle|phenopackets');
+      if (!['ddxplus', 'kaggle', 'phenopackets'].includes(o.source))
+        throw new CliError(`unknown source '${o.source}'`, 'use --source ddxplus|kaggle|phenopackets');
       if (ctx.mode === 'local') return local.dataUpload(ctx, out, path, o.source);
-      const progress = ctx.json ? undefined : (done: number, total: number) => void process.stderr.write(`\r${Math.round((done / total) * 100)}%`);
-      return remote.dataUpload(ctx, out, path, o.source, remote.setting('DXOPS_RAW_BUCKET', o.bucket, 'the raw bucket'), o.kmsKey, progress);
+      const progress = ctx.json
+        ? undefined
+        : (done: number, total: number) => void process.stderr.write(`\r${Math.round((done / total) * 100)}%`);
+      return remote.dataUpload(
+        ctx,
+        out,
+        path,
+        o.source,
+        remote.setting('DXOPS_RAW_BUCKET', o.bucket, 'the raw bucket'),
+        o.kmsKey,
+        progress,
+      );
     });
 
   program
@@ -167,8 +210,17 @@ export function buildProgram(): Command {
       const { ctx, out } = ctxOf(cmd);
       const reg = new (await import('../../pipelines/definition/local-registry')).LocalRegistry(ctx.dxopsHome);
       const pkg = o.model ? reg.get(version(o.model)) : reg.approvedVersion();
-      if (!pkg) throw new CliError('no approved model in the local registry', "run 'make demo' or approve a version (dxops models approve N --reason ...)");
-      const result = await evaluatePackage(reg.packagePath(pkg), assertFormat(o.format), o.input, join(REPO_ROOT, 'pipelines', 'mappings'));
+      if (!pkg)
+        throw new CliError(
+          'no approved model in the local registry',
+          "run 'make demo' or approve a version (dxops models approve N --reason ...)",
+        );
+      const result = await evaluatePackage(
+        reg.packagePath(pkg),
+        assertFormat(o.format),
+        o.input,
+        join(REPO_ROOT, 'pipelines', 'mappings'),
+      );
       out.result(result, () =>
         [
           `model ${result.modelVersion} on ${result.n} ${result.format} cases (${result.outsideCatalog} with a diagnosis outside the catalog, counted as misses; ${result.rejected} unreadable)`,

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ddxplusId, isoDurationYears, readDdxplus, readKaggle, readPhenopackets } from '../../lib/cli/cases';
+import { parseCsv } from '../../lib/cli/csv';
+
+describe('labeled case readers', () => {
+  test('CSV fields may hold quotes, commas and newlines', () => {
+    expect(parseCsv('a,"b,""c""\nd",e\r\n1,2,3\n')).toEqual([
+      ['a', 'b,"c"\nd', 'e'],
+      ['1', '2', '3'],
+    ]);
+  });
+
+  test('DDXPlus rows become questionnaire cases with the mapped phenotypes; bad rows are reported', () => {
+    const csv = [
+      'AGE,DIFFERENTIAL_DIAGNOSIS,SEX,PATHOLOGY,EVIDENCES,INITIAL_EVIDENCE',
+      `40,"[['URTI', 0.5]]",F,Possible NSTEMI / STEMI,"['E_91', 'E_55_@_V_89']",E_91`,
+      '41,[],M,URTI,not-a-list,E_1',
+    ].join('\n');
+    const { cases, rejected } = readDdxplus(csv, 'f.csv', { E_91: 'HP:0001945', E_55: 'HP:0012531' });
+    expect(cases).toHaveLength(1);
+    expect(cases[0].label).toBe('DDXPLUS:Possible_NSTEMI_STEMI');
+    expect(cases[0].input).toMatchObject({
+      evidences: ['E_91', 'E_55_@_V_89'],
+      observed: ['HP:0001945', 'HP:0012531'],
+      ageYears: 40,
+      sex: 'female',
+    });
+    expect(rejected).toEqual([{ source: 'f.csv:3', reason: 'EVIDENCES is not a list: not-a-list' }]);
+    expect(ddxplusId('Guillain-Barré syndrome')).toBe('DDXPLUS:Guillain_Barr_syndrome');
+  });
+
+  test('phenopackets: observed and excluded features, age, sex, Orphanet ids; unreadable entries are reported', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dxops-pp-'));
+    const good = {
+      subject: { sex: 'MALE', timeAtLastEncounter: { age: { iso8601duration: 'P6Y6M' } } },
+      phenotypicFeatures: [{ type: { id: 'HP:0001250' } }, { type: { id: 'HP:0001263' }, excluded: true }],
+      interpretations: [{ diagnosis: { disease: { id: 'Orphanet:558' } } }],
+    };
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(good));
+    writeFileSync(join(dir, 'b.jsonl'), `${JSON.stringify({ phenotypicFeatures: [] })}\n{oops\n`);
+    const { cases, rejected } = readPhenopackets(dir);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({
+      label: 'ORPHA:558',
+      input: { observed: ['HP:0001250'], excluded: ['HP:0001263'], ageYears: 6.5, sex: 'male' },
+    });
+    expect(rejected.map((r) => r.reason).sort()).toEqual(['no phenotypicFeatures', 'not valid JSON']);
+    expect(isoDurationYears('P1Y6M')).toBe(1.5);
+    expect(isoDurationYears('bad')).toBeUndefined();
+  });
+
+  test('Kaggle rows map symptoms to HPO; diseases outside the catalog keep no label', () => {
+    const mappings = resolve(__dirname, '..', '..', 'pipelines', 'mappings');
+    const csv = ',,,\nGERD, stomach_pain, acidity, chest_pain\nAcne, skin_rash, pus_filled_pimples,\n';
+    const { cases } = readKaggle(csv, 'k.csv', mappings);
+    expect(cases.map((c) => c.label)).toEqual(['DDXPLUS:GERD', undefined]);
+    expect(cases[0].input.observed.length).toBeGreaterThanOrEqual(2);
+  });
+});

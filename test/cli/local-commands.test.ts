@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalRegistry } from '../../pipelines/definition/local-registry';
+import { runCli } from './run-cli';
+
+function homeWithTwoVersions(): string {
+  const home = mkdtempSync(join(tmpdir(), 'dxops-cli-'));
+  const pkg = join(home, 'pkg');
+  mkdirSync(pkg);
+  writeFileSync(join(pkg, 'manifest.json'), '{}');
+  const registry = new LocalRegistry(home);
+  registry.register(pkg, {
+    modelVersion: 'v-a',
+    metrics: { common: { complete: { top1: 0.981 } }, orphan: { simulated: { top10: 0.9 } } },
+  });
+  registry.register(pkg, {
+    modelVersion: 'v-b',
+    metrics: { common: { complete: { top1: 0.985 } }, orphan: { simulated: { top10: 0.85 } } },
+  });
+  return home;
+}
+
+describe('dxops on the embedded default', () => {
+  test('models list shows the versions with their key metrics side by side', async () => {
+    const home = homeWithTwoVersions();
+    const { stdout } = await runCli(['--local', '--home', home, 'models', 'list']);
+    expect(stdout).toMatch(/version\s+status\s+common\s+half-ev\s+orphan sim@10/);
+    expect(stdout).toMatch(/1\s+PendingManualApproval\s+0\.981\s+-\s+0\.900/);
+    expect(stdout).toMatch(/2\s+PendingManualApproval\s+0\.985\s+-\s+0\.850/);
+  });
+
+  test('approve then reject switches the served version, and --json is machine readable', async () => {
+    const home = homeWithTwoVersions();
+    await runCli(['--local', '--home', home, 'models', 'approve', '1', '--reason', 'better on orphan cases']);
+    const approved = await runCli(['--local', '--home', home, '--json', 'models', 'approve', '2', '--reason', 'newer']);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ version: 2, status: 'Approved', servedVersion: 2 });
+    const rejected = await runCli(['--local', '--home', home, 'models', 'reject', '2', '--reason', 'regressed']);
+    expect(rejected.stdout).toContain('version 2 is now Rejected; the local service serves version 1');
+    expect(new LocalRegistry(home).get(2).statusReason).toBe('regressed');
+  });
+
+  test('an unknown version says which ones exist and what to do next', async () => {
+    const home = homeWithTwoVersions();
+    const { error } = await runCli(['--local', '--home', home, 'models', 'show', '9']);
+    expect(error?.message).toBe('unknown version 9: known versions are 1, 2');
+    expect(error?.hint).toContain('dxops models list');
+    const bad = await runCli(['--local', '--home', home, 'models', 'show', 'latest']);
+    expect(bad.error?.message).toBe("'latest' is not a model version number");
+  });
+
+  test('pipeline status without runs tells how to start one', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'dxops-cli-'));
+    const { error } = await runCli(['--local', '--home', home, 'pipeline', 'status']);
+    expect(error?.message).toBe('no pipeline runs yet');
+    expect(error?.hint).toBe('start one with: dxops pipeline start --local');
+  });
+
+  test('data upload copies files into the raw zone the next run ingests', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'dxops-cli-'));
+    const file = join(home, 'cases.jsonl');
+    writeFileSync(file, '{}\n');
+    const { stdout } = await runCli(['--local', '--home', home, 'data', 'upload', file, '--source', 'phenopackets']);
+    expect(stdout).toContain('1 file(s) copied');
+    expect(existsSync(join(home, 'raw', 'phenopackets', 'cases.jsonl'))).toBe(true);
+    const bad = await runCli(['--local', '--home', home, 'data', 'upload', file, '--source', 'emr']);
+    expect(bad.error?.message).toBe("unknown source 'emr'");
+  });
+});
