@@ -117,3 +117,20 @@ describe('rate limiting', () => {
     }
   });
 });
+
+describe('CORS allow-list', () => {
+  test('a listed origin is granted, an unlisted one is not', async () => {
+    // GIVEN
+    const t = await startApp({ CORS_ORIGINS: 'https://ehr.example, https://portal.example' });
+    try {
+      // WHEN
+      const listed = await t.app.inject({ url: '/healthz', headers: { origin: 'https://portal.example' } });
+      const other = await t.app.inject({ url: '/healthz', headers: { origin: 'https://evil.example' } });
+      // THEN
+      expect(listed.headers['access-control-allow-origin']).toBe('https://portal.example');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await t.app.close();
+    }
+  });
+});
