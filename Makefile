@@ -17,7 +17,7 @@ STAMPS := .make
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py synth validate demo serve bench clean
+.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py test-browser inference-fixtures synth validate demo serve bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,11 +71,21 @@ test-py: install ## pytest for the pipeline steps
 synth: install ## cdk synth every stage (no AWS credentials needed)
 	npx cdk synth --quiet > /dev/null
 
-# cfn-lint fails the build on errors; its warnings are printed for review.
-validate: synth ## cfn-lint on every synthesized template
-	$(VENV)/bin/cfn-lint --non-zero-exit-code error cdk.out/*.template.json
+# checkov pins versions that conflict with the steps' environment, so it gets a venv of its own.
+CHECKOV_VENV := .venv-checkov
+$(STAMPS)/checkov: $(STAMPS)/python
+	@mkdir -p $(STAMPS)
+	test -x $(CHECKOV_VENV)/bin/python || python3 -m venv $(CHECKOV_VENV)
+	$(VENV)/bin/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python checkov==3.3.30
+	@touch $@
 
-test: lint typecheck test-ts test-py validate ## Everything CI runs
+# cfn-lint fails the build on errors (its warnings are printed for review); checkov fails on any failed check
+# (accepted ones are skipped in the template metadata with their reason, see docs/security.md).
+validate: synth $(STAMPS)/checkov ## cfn-lint and checkov on every synthesized template
+	$(VENV)/bin/cfn-lint --non-zero-exit-code error cdk.out/*.template.json
+	$(CHECKOV_VENV)/bin/checkov -d cdk.out --framework cloudformation --quiet --compact --skip-download
+
+test: lint typecheck test-ts test-py validate test-browser ## Everything CI runs
 
 demo: install ## Train, register and approve a model on this machine, then serve it on http://127.0.0.1:8080
 	@HOST=$(HOST) PORT=$(PORT) scripts/demo.sh
@@ -83,8 +93,21 @@ demo: install ## Train, register and approve a model on this machine, then serve
 serve: install ## Serve the approved model on HOST:PORT (default 127.0.0.1:8080) without retraining
 	@HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
-bench: install ## Benchmarks (print numbers)
-	@echo "dxops: no benchmarks yet (issues #4 and #7 add them)."
+bench: install ## Benchmarks: hello-world ceiling vs POST /v1/diagnoses, p99 at 200 req/s, CPU per request, peak RSS
+	npm run -s bench
+
+# Debian's chromium, installed when missing (the machine reaches Debian's packages; root or sudo needed once).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@echo "dxops: installing Debian's chromium for the browser test" >&2
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null) || \
+	  { echo "dxops: could not install chromium: run 'apt-get install -y chromium' as root, or set CHROMIUM=/path/to/chromium" >&2; exit 1; }
+
+test-browser: install $(CHROMIUM) ## The clinician page in chromium (playwright-core); screenshots in test/browser/screenshots/
+	CHROMIUM_PATH=$(CHROMIUM) npx ts-node --transpile-only test/browser/clinician-page.ts
+
+inference-fixtures: $(STAMPS)/python ## Rebuild the service's committed fixture model packages
+	$(PY) test/fixtures/model-package/build_fixture.py
 
 clean: ## Remove build output and local state (keeps installs)
 	rm -rf cdk.out dist coverage .dxops
