@@ -17,7 +17,7 @@ STAMPS := .make
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py test-browser inference-fixtures synth validate demo serve bench clean
+.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py test-browser inference-fixtures synth validate demo demo-drift serve bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -89,6 +89,9 @@ test: lint typecheck test-ts test-py validate test-browser ## Everything CI runs
 
 demo: install ## Train, register and approve a model on this machine, then serve it on http://127.0.0.1:8080
 	@HOST=$(HOST) PORT=$(PORT) scripts/demo.sh
+
+demo-drift: install ## The closed loop locally: shifted traffic -> drift -> retraining -> approval -> hot reload
+	@HOST=$(HOST) PORT=$(PORT) npx ts-node --transpile-only scripts/demo-drift.ts
 
 serve: install ## Serve the approved model on HOST:PORT (default 127.0.0.1:8080) without retraining
 	@HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
