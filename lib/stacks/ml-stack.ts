@@ -3,25 +3,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
+import type { SageMakerTarget } from '../../pipelines/definition';
 import { acknowledgePlatformWide } from '../compliance';
 import type { StageConfig } from '../config';
 import { PipelineRole } from '../constructs/pipeline-role';
 import { privateSubnets } from '../constructs/subnets';
 import type { DataStack } from './data-stack';
 
-/** Where the pipeline definition renders to (the contract of `pipelines/definition`). Values may be CDK tokens. */
-export interface SageMakerTarget {
-  roleArn: string;
-  imageUri: string;
-  rawBucket: string;
-  processedBucket: string;
-  artifactsBucket: string;
-  kmsKeyId: string;
-  modelPackageGroupName: string;
-  subnetIds?: string[];
-  securityGroupIds?: string[];
-  instanceType?: string;
-}
+export type { SageMakerTarget };
 
 /** Renders the SageMaker pipeline definition JSON (Version 2020-12-01) for a target. */
 export type PipelineDefinitionRenderer = (target: SageMakerTarget) => Record<string, unknown>;
