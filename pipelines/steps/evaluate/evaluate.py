@@ -54,12 +54,13 @@ def half_evidence(req: Request, tokens: list[str], hpo: dict[str, str], vindex: 
 
 def evaluate_views(
     model: DiagnosisModel, views: dict[str, list[Request]], truths: list[int], names: dict
-) -> tuple[dict, list]:
-    out, calib = {}, []
+) -> tuple[dict, list, dict]:
+    """Metrics per view, calibration pairs, and each view's (probabilities, suspicion) for later use."""
+    out, calib, predictions = {}, [], {}
     for view, reqs in views.items():
         ranks, preds, susp = [], [], []
-        for req, y in zip(reqs, truths, strict=True):
-            probs, s = model.predict(req)
+        predictions[view] = [model.predict(req) for req in reqs]
+        for (probs, s), y in zip(predictions[view], truths, strict=True):
             ranks.append(rank_of(probs, y))
             preds.append(int(np.argmax(probs)))
             susp.append(s)
@@ -72,7 +73,7 @@ def evaluate_views(
         if view == "complete":
             m["perDisease"] = recall
         out[view] = m
-    return out, calib
+    return out, calib, predictions
 
 
 def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: dict, champion: dict) -> dict:
@@ -96,16 +97,17 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         "phenotypesOnly": [Request(q.observed, q.excluded, [], q.age, q.sex) for q in reqs],
     }
     log(f"common: {len(reqs)} held-out records x {len(views)} views")
-    common, calib = evaluate_views(model, views, truths, names)
+    common, calib, view_predictions = evaluate_views(model, views, truths, names)
 
     log("orphan: simulated patients and time-split literature cases")
     orphans = [d for d in catalog if d["category"] == "orphan"]
     ann = [i for i, d in enumerate(orphans) if d["annotated"] and d["phenotypes"]]
     pick = np.random.default_rng(SIM_EVAL_SEED).choice(ann, min(500, len(ann)), replace=False).tolist()
     sim = simulate_cases(orphans, vocab, sorted(pick), 1, Noise(), SIM_EVAL_SEED)
-    sim_ranks, sim_susp = [], []
+    sim_ranks, sim_susp, sim_probs = [], [], []
     for c in sim:
         probs, s = model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))
+        sim_probs.append(probs)
         sim_ranks.append(rank_of(probs, cindex[c.disease_id]))
         sim_susp.append(s)
         calib.append((float(probs.max()), int(np.argmax(probs)) == cindex[c.disease_id]))
@@ -127,12 +129,10 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         )
         orphan["timesplit"] = ts
 
-    common_susp = [model.predict(q)[1] for q in views["complete"]] + [
-        model.predict(q)[1] for q in views["phenotypesOnly"]
-    ]
+    common_susp = [s for view in ("complete", "phenotypesOnly") for _, s in view_predictions[view]]
     # reference traffic for drift: clinicians enter phenotypes; half common patients, half rare-disease patients
     reference = views["phenotypesOnly"] + [Request(c.observed, c.excluded, [], c.age, c.sex) for c in sim]
-    preds = [model.predict(q)[0] for q in reference]
+    preds = [p for p, _ in view_predictions["phenotypesOnly"]] + sim_probs
     baseline = drift_baseline(
         reference,
         [float(p.max()) for p in preds],
