@@ -82,6 +82,23 @@ describe('model package from S3, located through the SSM parameter', () => {
     }
   });
 
+  test("the parameter's 'none' (no approved version) withdraws the served model", async () => {
+    // GIVEN v1 served
+    parameter = 's3://models/dxops/v1/';
+    const t = await startApp(env(), makeHome());
+    try {
+      expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+      // WHEN the deploy Lambda writes 'none' (the last approved version was rejected)
+      parameter = 'none';
+      await t.app.dx.models.refresh();
+      // THEN the service is no longer ready and answers no diagnosis
+      expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(503);
+      expect((await t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload: DRAVET_LIKE })).statusCode).toBe(503);
+    } finally {
+      await t.app.close();
+    }
+  });
+
   test('a package truncated in S3 is refused and the current model keeps serving', async () => {
     // GIVEN v1 served, then a truncated copy of v2's model approved
     parameter = 's3://models/dxops/v1/';

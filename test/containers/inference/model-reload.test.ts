@@ -47,6 +47,19 @@ describe('model hot reload through the local registry', () => {
     expect(await version()).toBe('fixture-1');
   });
 
+  test('rejecting the only approved version withdraws it: not ready, no predictions', async () => {
+    // GIVEN v1 served WHEN it is rejected and nothing else is approved
+    expect(await version()).toBe('fixture-1');
+    writeRegistry(t.home, [{ version: 1, status: 'Rejected', packageDir: 'packages/1' }]);
+    await t.app.dx.models.refresh();
+    // THEN the service stops serving it
+    const ready = await t.app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    const diagnosis = await t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload: DRAVET_LIKE });
+    expect(diagnosis.statusCode).toBe(503);
+    expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
   test.each([
     [
       'a file whose sha256 does not match',

@@ -79,7 +79,14 @@ export class ModelManager {
       return;
     }
     if (!reader) {
-      if (!this.model) this.lastError = 'no approved model in the registry';
+      // Nothing is approved any more (the served version was rejected): a rejected model must not keep answering
+      // clinicians, so the service stops being ready instead of serving it.
+      const withdrawn = this.model;
+      if (withdrawn) this.log.warn({ modelVersion: withdrawn.version }, 'served model withdrawn: no approved model');
+      this.model = undefined;
+      this.location = undefined;
+      this.lastError = 'no approved model in the registry';
+      if (withdrawn) setTimeout(() => void withdrawn.release(), RELEASE_DELAY_MS).unref();
       return;
     }
     // A refused location is retried only when the registry points elsewhere, not on every poll.

@@ -4,6 +4,9 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { ModelSourceConfig } from '../config';
 import { DirPackageReader, type PackageReader, S3PackageReader, s3Client } from '../model/package-reader';
 
+/** The SSM parameter's value while no version is approved (lambda/deploy-approved-model writes it). */
+export const NO_MODEL = 'none';
+
 /** Where the package to serve is now; `undefined` while nothing is approved. */
 export interface ModelLocator {
   locate(): Promise<PackageReader | undefined>;
@@ -58,7 +61,8 @@ export class SsmLocator implements ModelLocator {
   public async locate(): Promise<PackageReader | undefined> {
     const out = await this.ssm.send(new GetParameterCommand({ Name: this.config.parameterName }));
     const uri = out.Parameter?.Value?.trim();
-    return uri ? new S3PackageReader(uri, this.s3) : undefined;
+    // `none` is what the deploy-approved-model Lambda writes when no version is approved (and the initial value).
+    return uri && uri !== NO_MODEL ? new S3PackageReader(uri, this.s3) : undefined;
   }
 }
 
