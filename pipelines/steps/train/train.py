@@ -34,10 +34,9 @@ def log(msg: str) -> None:
     print(f"[TrainModel] {msg}", flush=True)
 
 
-def orphan_sample(catalog: list[dict], n: int, seed: int) -> list[int]:
-    annotated = [
-        i for i, d in enumerate(catalog) if d["category"] == "orphan" and d["annotated"] and d["phenotypes"]
-    ]
+def orphan_sample(orphans: list[dict], n: int, seed: int) -> list[int]:
+    """Positions in ``orphans`` of up to ``n`` annotated diseases, drawn with ``seed``."""
+    annotated = [i for i, d in enumerate(orphans) if d["annotated"] and d["phenotypes"]]
     rng = np.random.default_rng(seed)
     return sorted(rng.choice(annotated, min(n, len(annotated)), replace=False).tolist())
 
@@ -77,7 +76,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     sim = simulate_cases(
         orphans,
         vocabulary,
-        _orphan_positions(orphans, catalog, orphan_sample(catalog, sim_diseases, seed)),
+        orphan_sample(orphans, sim_diseases, seed),
         1,
         Noise(),
         seed + SIM_TUNE_SEED_OFFSET,
@@ -121,7 +120,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     sus_cases = simulate_cases(
         orphans,
         vocabulary,
-        _orphan_positions(orphans, catalog, orphan_sample(catalog, 2 * n, seed + 7)),
+        orphan_sample(orphans, 2 * n, seed + 7),
         1,
         Noise(),
         seed + SIM_SUSPICION_SEED_OFFSET,
@@ -159,11 +158,6 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     }
     write_json(out / "training-report.json", report, indent=2)
     return report
-
-
-def _orphan_positions(orphans: list[dict], catalog: list[dict], catalog_idx: list[int]) -> list[int]:
-    pos = {d["id"]: i for i, d in enumerate(orphans)}
-    return [pos[catalog[i]["id"]] for i in catalog_idx]
 
 
 def main(argv: list[str] | None = None) -> int:
