@@ -172,7 +172,17 @@ export function readKaggle(text: string, source: string, mappingsDir: string): R
   );
   const cases: LabeledCase[] = [];
   const rejected: ReadResult['rejected'] = [];
-  for (const [i, row] of parseCsv(text).entries()) {
+  const rows = parseCsv(text);
+  const header = rows[0]?.map((h) => h.trim()) ?? [];
+  if (header.includes('prognosis')) {
+    // Training.csv / Testing.csv: one 0/1 column per symptom and the disease in `prognosis`
+    const target = header.indexOf('prognosis');
+    const asSlots = rows
+      .slice(1)
+      .map((r) => [r[target] ?? '', ...header.filter((_h, j) => j !== target && r[j]?.trim() === '1')]);
+    rows.splice(0, rows.length, ...asSlots);
+  }
+  for (const [i, row] of rows.entries()) {
     const disease = (row[0] ?? '').trim();
     if (!disease || disease === 'Disease') continue; // the blank or named header line
     const observed = [

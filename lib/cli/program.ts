@@ -1,7 +1,7 @@
 /** The `dxops` command tree (commander). Each action picks the local or AWS backend from the global options. */
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import type { ApprovalStatus } from '../../pipelines/definition/local-registry';
+import { type ApprovalStatus, LocalRegistry } from '../../pipelines/definition/local-registry';
 import * as remote from './aws-commands';
 import { assertFormat, FORMATS } from './cases';
 import { type Context, type GlobalOptions, REPO_ROOT, resolveContext } from './context';
@@ -208,7 +208,7 @@ export function buildProgram(): Command {
     .option('--model <version>', 'registry version (default: the approved one)')
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      const reg = new (await import('../../pipelines/definition/local-registry')).LocalRegistry(ctx.dxopsHome);
+      const reg = new LocalRegistry(ctx.dxopsHome);
       const pkg = o.model ? reg.get(version(o.model)) : reg.approvedVersion();
       if (!pkg)
         throw new CliError(

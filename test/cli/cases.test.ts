@@ -57,5 +57,10 @@ describe('labeled case readers', () => {
     const { cases } = readKaggle(csv, 'k.csv', mappings);
     expect(cases.map((c) => c.label)).toEqual(['DDXPLUS:GERD', undefined]);
     expect(cases[0].input.observed.length).toBeGreaterThanOrEqual(2);
+    // the one-hot variant (Training.csv / Testing.csv) reads the same
+    const oneHot = readKaggle('stomach_pain,acidity,skin_rash,prognosis\n1,1,0,GERD\n', 'k2.csv', mappings);
+    expect(oneHot.cases.map((c) => [c.label, c.input.observed])).toEqual([
+      ['DDXPLUS:GERD', cases[0].input.observed.slice(0, 2)],
+    ]);
   });
 });
