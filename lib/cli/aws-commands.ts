@@ -181,7 +181,9 @@ export async function pipelineStatus(ctx: Context, out: Output, executionArn: st
 export async function retrainStart(ctx: Context, out: Output, stateMachineArn: string, reason: string): Promise<void> {
   const sfn = new SFNClient(clientConfig(ctx));
   const res = await aws(() =>
-    sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ source: 'dxops-cli', reason }) })),
+    sfn.send(
+      new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ trigger: 'dxops retrain start', reason }) }),
+    ),
   );
   out.result(
     res,

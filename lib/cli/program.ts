@@ -186,9 +186,10 @@ export function buildProgram(): Command {
       if (!['ddxplus', 'kaggle', 'phenopackets'].includes(o.source))
         throw new CliError(`unknown source '${o.source}'`, 'use --source ddxplus|kaggle|phenopackets');
       if (ctx.mode === 'local') return local.dataUpload(ctx, out, path, o.source);
-      const progress = ctx.json
-        ? undefined
-        : (done: number, total: number) => void process.stderr.write(`\r${Math.round((done / total) * 100)}%`);
+      const progress =
+        ctx.json || !process.stderr.isTTY
+          ? undefined
+          : (done: number, total: number) => void process.stderr.write(`\r${Math.round((done / total) * 100)}%`);
       return remote.dataUpload(
         ctx,
         out,

@@ -9,9 +9,11 @@ import {
   ListModelPackagesCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { toSageMakerPipeline } from '../../pipelines/definition';
 import { runCli } from '../cli/run-cli';
 import { awsTestEnv, type Moto, startMoto } from '../helpers/moto';
+import { synthesizedRetrainingDefinition } from './retraining-definition';
 
 /** The CLI's AWS commands against moto's server on loopback: real SDK calls over HTTP, no AWS account. */
 describe('dxops against AWS (moto on loopback)', () => {
@@ -125,5 +127,36 @@ describe('dxops against AWS (moto on loopback)', () => {
     expect(JSON.parse(listed.stdout)).toHaveLength(1);
     const missing = await aws('pipeline', 'list');
     expect(missing.error?.message).toBe('the pipeline name is not set');
+  });
+
+  test('retrain start, status and history act on the retraining state machine CDK synthesizes', async () => {
+    // GIVEN the synthesized retraining state machine created in moto
+    const definition = synthesizedRetrainingDefinition({
+      region: 'eu-west-1',
+      tableName: 'dxops-retraining',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:dxops-retraining',
+      pipelineName: 'dxops-training-test',
+    });
+    const created = await new SFNClient(cfg()).send(
+      new CreateStateMachineCommand({
+        name: 'dxops-retraining',
+        definition: JSON.stringify(definition),
+        roleArn: 'arn:aws:iam::123456789012:role/dxops-retraining',
+      }),
+    );
+    const machine = created.stateMachineArn as string;
+    // WHEN a data scientist starts a run, then looks at it and at the history
+    const started = await aws('--json', 'retrain', 'start', '--state-machine', machine, '--reason', 'new data');
+    expect(started.error).toBeUndefined();
+    const executionArn = JSON.parse(started.stdout).executionArn as string;
+    const status = await aws('retrain', 'status', executionArn);
+    const history = await aws('--json', 'retrain', 'history', '--state-machine', machine);
+    // THEN
+    expect(executionArn).toContain('dxops-retraining');
+    expect(status.error).toBeUndefined();
+    expect(status.stdout).toMatch(/: (RUNNING|SUCCEEDED)/);
+    expect(JSON.parse(history.stdout)).toHaveLength(1);
+    const unknown = await aws('retrain', 'status', `${machine.replace(':stateMachine:', ':execution:')}:nope`);
+    expect(unknown.error).toBeDefined();
   });
 });

@@ -6,17 +6,12 @@ import {
   ListModelPackagesCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { LOCK_KEY } from '../../lib/constructs/retraining-states';
-import { RetrainingWorkflow } from '../../lib/constructs/retraining-workflow';
 import { toSageMakerPipeline } from '../../pipelines/definition';
 import { aslErrors } from '../helpers/asl';
 import { type Moto, startMoto } from '../helpers/moto';
 import { runStateMachine, TaskError, type TaskHandler } from './asl-runner';
+import { synthesizedRetrainingDefinition } from './retraining-definition';
 
 // biome-ignore lint/suspicious/noExplicitAny: ASL and AWS JSON bodies are untyped
 type Json = any;
@@ -27,37 +22,6 @@ const PIPELINE = 'dxops-training-test';
 const GROUP = 'dxops-diagnosis-test';
 const auth = (service: string) =>
   `AWS4-HMAC-SHA256 Credential=testing/20261124/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
-
-/** The retraining state machine as CDK synthesizes it, with its table and topic tokens resolved to moto's. */
-function synthesizedDefinition(topicArn: string): Json {
-  const stack = new Stack(undefined, 'S', { env: { region: REGION, account: '123456789012' } });
-  const key = new kms.Key(stack, 'Key');
-  new RetrainingWorkflow(stack, 'Workflow', {
-    table: new dynamodb.Table(stack, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }),
-    topic: new sns.Topic(stack, 'Topic', { masterKey: key }),
-    logKey: key,
-    pipelineName: PIPELINE,
-    cooldown: Duration.hours(12),
-    timeout: Duration.hours(6),
-    pipelineParameters: {},
-  });
-  const template = Template.fromStack(stack);
-  const resources = template.toJSON().Resources as Record<string, { Type: string }>;
-  const resolve = (part: Json): string => {
-    if (typeof part === 'string') return part;
-    const ref = part.Ref as string;
-    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': REGION };
-    if (pseudo[ref]) return pseudo[ref];
-    const type = resources[ref]?.Type;
-    if (type === 'AWS::DynamoDB::Table') return TABLE;
-    if (type === 'AWS::SNS::Topic') return topicArn;
-    throw new Error(`unresolved token in the definition: ${JSON.stringify(part)}`);
-  };
-  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-  const body = machine.Properties.DefinitionString;
-  const text = typeof body === 'string' ? body : (body['Fn::Join'][1] as Json[]).map(resolve).join('');
-  return JSON.parse(text);
-}
 
 describe('the retraining state machine, executed against moto', () => {
   let moto: Moto;
@@ -176,7 +140,12 @@ describe('the retraining state machine, executed against moto', () => {
         RoleArn: 'arn:aws:iam::123456789012:role/dxops-pipeline',
       }),
     );
-    definition = synthesizedDefinition(topicArn);
+    definition = synthesizedRetrainingDefinition({
+      region: REGION,
+      tableName: TABLE,
+      topicArn,
+      pipelineName: PIPELINE,
+    });
   }, 60_000);
 
   afterAll(async () => {
