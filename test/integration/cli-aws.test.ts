@@ -51,7 +51,7 @@ describe('dxops against AWS (moto on loopback)', () => {
           InferenceSpecification: {
             Containers: [
               {
-                Image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/dxops:1',
+                Image: 'registry.example.test/dxops:1',
                 ModelDataUrl: `s3://artifacts/p${i}/model.tar.gz`,
               },
             ],
@@ -106,7 +106,7 @@ describe('dxops against AWS (moto on loopback)', () => {
     const sm = new SageMakerClient(cfg());
     const definition = toSageMakerPipeline({
       roleArn: 'arn:aws:iam::123456789012:role/dxops-pipeline',
-      imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/dxops-steps:1',
+      imageUri: 'registry.example.test/dxops-steps:1',
       rawBucket: 'dxops-raw',
       processedBucket: 'dxops-processed',
       artifactsBucket: 'dxops-artifacts',

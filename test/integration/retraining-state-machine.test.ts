@@ -90,7 +90,7 @@ describe('the retraining state machine, executed against moto', () => {
             ModelPackageGroupName: GROUP,
             ModelApprovalStatus: 'PendingManualApproval',
             InferenceSpecification: {
-              Containers: [{ Image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/dxops:1', ModelDataUrl: 's3://a/m' }],
+              Containers: [{ Image: 'registry.example.test/dxops:1', ModelDataUrl: 's3://a/m' }],
               SupportedContentTypes: ['application/json'],
               SupportedResponseMIMETypes: ['application/json'],
             },
@@ -126,7 +126,7 @@ describe('the retraining state machine, executed against moto', () => {
     await sm.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: GROUP }));
     const pipeline = toSageMakerPipeline({
       roleArn: 'arn:aws:iam::123456789012:role/dxops-pipeline',
-      imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/dxops-steps:1',
+      imageUri: 'registry.example.test/dxops-steps:1',
       rawBucket: 'dxops-raw',
       processedBucket: 'dxops-processed',
       artifactsBucket: 'dxops-artifacts',

@@ -3,7 +3,7 @@ import { PARAMETERS, PIPELINE } from '../../pipelines/definition/steps';
 
 const TARGET = {
   roleArn: 'arn:aws:iam::123456789012:role/dxops-pipeline',
-  imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/dxops-steps:latest',
+  imageUri: 'registry.example.test/dxops-steps:latest',
   rawBucket: 'raw',
   processedBucket: 'processed',
   artifactsBucket: 'artifacts',
