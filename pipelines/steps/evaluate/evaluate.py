@@ -25,6 +25,7 @@ from common.simulate import Noise, simulate_cases
 from evaluate import gate
 from evaluate.drift import drift_baseline
 from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
+from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline
 from evaluate.report import render_report
 from train.orphan_tuning import timesplit_cases, timesplit_matrices
 
@@ -128,6 +129,14 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
             "orphan ranker on the 2024 release, cases from publications it never cited (reporting half)"
         )
         orphan["timesplit"] = ts
+        baseline = evaluate_baseline(
+            PhenomizerBaseline(split["vocabulary"], split["catalog"], m.full_ancestors), cases
+        )
+        baseline["note"] = (
+            "Phenomizer-style baseline (Resnik IC of the MICA, best-match average query -> disease) on the same "
+            "cases; top-k with ties broken at random, *Pessimistic with ties counted against it"
+        )
+        orphan["timesplitPhenomizer"] = baseline
 
     common_susp = [s for view in ("complete", "phenotypesOnly") for _, s in view_predictions[view]]
     # reference traffic for drift: clinicians enter phenotypes; half common patients, half rare-disease patients
