@@ -13,8 +13,11 @@ to the background b(t) (the mean of F over diseases), discounted by ``gamma`` pe
         + w_missing * sum of log(1 - 0.9 f) over d's annotations the patient does not show
         + w_size * log(1 + #annotations of d) + w_transferred * [profile borrowed from gene relatives]
         + w_references * log(1 + #publications and databases behind d's annotations)
+        + w_ic * sum_q max_t IC(t) * [d annotated at or below t]   Phenomizer-style similarity (Resnik, MICA)
+        + w_orphanet * [Orphanet-only entry] + w_gene * [d has a known gene]
 
-P(d | orphan) = softmax(s / temperature). The same arithmetic runs here (numpy, for training and evaluation) and in
+Every term is a weight times a named feature (``FEATURES``), so the weights can be learned (learning to rank, see
+train/orphan_tuning.py). P(d | orphan) = softmax(s / temperature). The same arithmetic runs here (numpy, for training and evaluation) and in
 the exported ONNX graph (for serving); the export step checks they agree.
 """
 
@@ -30,28 +33,56 @@ EXCLUDED_CAP = 0.95
 MISSING_SCALE = 0.9  # an unreported obligate finding costs log(0.1): case reports omit findings, so never log(0)  # 1 - F is floored at 0.05: an obligate finding that is absent is strong, not infinite, evidence
 
 
+# the named per-disease features the score is a weighted sum of, and the OrphanParams weight of each
+FEATURES = (
+    "match",
+    "ic",
+    "excluded",
+    "not",
+    "missing",
+    "size",
+    "transferred",
+    "references",
+    "orphanet",
+    "gene",
+    "onset",
+    "sex",
+)
+WEIGHTS = {f: f"w_{f}" for f in FEATURES}
+
+
 @dataclass
 class OrphanParams:
-    epsilon: float = 0.05
-    gamma: float = 0.5
+    # the structural parameters and starting weights the earlier coordinate search chose (time-split tuning half
+    # and simulated patients); TrainModel moves the weights from here
+    epsilon: float = 0.2
+    gamma: float = 0.3
     max_up: int = 4
-    w_excluded: float = 1.0
+    w_excluded: float = 2.0
     w_not: float = -3.0
     w_onset: float = -2.0
     w_sex: float = -4.0
     w_size: float = 0.0
-    w_missing: float = 0.2
-    w_transferred: float = -1.0
+    w_missing: float = 0.3
+    w_transferred: float = -3.0
     # published case reports favour diseases with more literature: log(1 + #annotation sources) as a prior
     w_references: float = 0.0
+    w_match: float = 1.0
+    w_ic: float = 0.0
+    w_orphanet: float = 0.0
+    w_gene: float = 0.0
     transfer: float = 0.9
     # ancestors shared by more than this share of diseases are too general to discriminate; skipping them keeps
     # the number of sparse entries a request touches small (latency) at no measurable cost in accuracy
     max_background: float = 0.05
-    temperature: float = 1.0
+    temperature: float = 3.0
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def weights(self) -> np.ndarray:
+        """The weight of each of FEATURES, in order."""
+        return np.array([getattr(self, WEIGHTS[f]) for f in FEATURES], np.float32)
 
 
 @dataclass
@@ -74,6 +105,9 @@ class OrphanMatrices:
     transferred: np.ndarray  # [D] 1 for diseases whose profile is borrowed from gene relatives
     full_ancestors: list  # per term: every ancestor index, itself included
     references: np.ndarray  # [D] log(1 + #distinct annotation sources)
+    ic: np.ndarray  # [T] information content -log(share of annotated diseases annotated at or below the term)
+    orphanet: np.ndarray  # [D] 1 for Orphanet entries (no OMIM entry folded in)
+    gene: np.ndarray  # [D] 1 for diseases with a known gene in genes_to_disease
 
 
 def term_ancestors(parents: list[list[int]], max_up: int, skip: set[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -118,7 +152,11 @@ def disease_profiles(catalog: list[dict], transfer: float) -> list[dict[str, flo
     return out
 
 
-def build_matrices(vocabulary: dict, catalog: list[dict], params: OrphanParams) -> OrphanMatrices:
+def build_matrices(
+    vocabulary: dict, catalog: list[dict], params: OrphanParams, n_background: int | None = None
+) -> OrphanMatrices:
+    """``n_background``: only the first that many orphan diseases define the background (how common a finding is);
+    rows after them are held-out variants of catalog diseases (leave-one-publication-out tuning)."""
     terms = vocabulary["terms"]
     index = {t["id"]: i for i, t in enumerate(terms)}
     parents = [t["parents"] for t in terms]
@@ -138,8 +176,10 @@ def build_matrices(vocabulary: dict, catalog: list[dict], params: OrphanParams) 
         cols.extend(prop.keys())
         vals.extend(prop.values())
     freq = sparse.csc_matrix((np.array(vals, np.float32), (rows, cols)), shape=(n_dis, n_terms))
-    background = np.asarray(freq.mean(axis=0)).ravel()
-    background = np.maximum(background, 1.0 / n_dis)
+    ic = information_content(freq, orphans, n_background)
+    n_bg = n_dis if n_background is None else n_background
+    background = np.asarray(freq[:n_bg].mean(axis=0)).ravel()
+    background = np.maximum(background, 1.0 / n_bg)
     ratio = freq.multiply(1.0 / background[None, :]).tocsc().astype(np.float32)
     excl = freq.copy()
     excl.data = np.log1p(-np.minimum(excl.data, EXCLUDED_CAP)).astype(np.float32)
@@ -182,7 +222,23 @@ def build_matrices(vocabulary: dict, catalog: list[dict], params: OrphanParams) 
         transferred,
         [sorted(a) for a in all_anc],
         np.log1p(np.array([d.get("references") or 0 for d in orphans], np.float32)),
+        ic,
+        np.array([d["id"].startswith("ORPHA:") for d in orphans], np.float32),
+        np.array([bool(d.get("genes")) for d in orphans], np.float32),
     )
+
+
+def information_content(freq: sparse.csc_matrix, orphans: list[dict], n_background: int | None) -> np.ndarray:
+    """IC(t) = -log(share of the annotated diseases whose propagated profile reaches t); 0 where none does.
+
+    Only diseases with their own annotations count (not those borrowing a gene relative's profile), as in
+    Phenomizer (Koehler et al. 2009), whose annotation-frequency IC this is."""
+    n_bg = len(orphans) if n_background is None else n_background
+    own = np.array([bool(d["annotated"]) for d in orphans[:n_bg]], bool)
+    present = freq[:n_bg][own]
+    count = np.asarray((present > 0).sum(axis=0)).ravel().astype(np.float64)
+    n = max(1, int(own.sum()))
+    return np.where(count > 0, -np.log(np.maximum(count, 1.0) / n), 0.0).astype(np.float32)
 
 
 def _full_ancestors(parents: list[list[int]]) -> list[set[int]]:
@@ -207,47 +263,54 @@ class OrphanScorer:
 
     def __init__(self, m: OrphanMatrices, params: OrphanParams):
         self.m, self.p = m, params
-        self._term_cache: dict[int, np.ndarray] = {}
+        self._term_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.constant = np.stack([m.size, m.transferred, m.references, m.orphanet, m.gene])
 
-    def _match(self, q: int) -> np.ndarray:
-        vec = self._term_cache.get(q)
-        if vec is None:
-            vec = np.zeros(self.m.profile.shape[0], np.float32)
+    def _match(self, q: int) -> tuple[np.ndarray, np.ndarray]:
+        """(log of the best discounted likelihood ratio, floored; best IC of a common ancestor) of term q, per disease."""
+        hit = self._term_cache.get(q)
+        if hit is None:
+            n_dis = self.m.profile.shape[0]
+            vec, ic = np.zeros(n_dis, np.float32), np.zeros(n_dis, np.float32)
             for a, d in zip(self.m.ancestors[q], self.m.distances[q], strict=True):
                 if a == self.m.profile.shape[1]:
                     continue
                 col = self.m.profile[:, a]
                 if col.nnz:
                     np.maximum.at(vec, col.indices, col.data * (self.p.gamma**d))
-            vec = np.log(np.maximum(vec, self.p.epsilon))
-            self._term_cache[q] = vec
-        return vec
+                    np.maximum.at(ic, col.indices, self.m.ic[a])
+            hit = (np.log(np.maximum(vec, self.p.epsilon)), ic)
+            self._term_cache[q] = hit
+        return hit
 
-    def scores(self, observed: list[int], excluded: list[int], age: float, sex: int) -> np.ndarray:
-        m, p = self.m, self.p
-        s = (
-            p.w_size * m.size
-            + p.w_transferred * m.transferred
-            + p.w_missing * m.missing_total
-            + p.w_references * m.references
-        )
-        closure = sorted({a for q in observed for a in m.full_ancestors[q]})
-        if closure:
-            # annotations the patient shows (at the same or a more specific term) are not missing
-            s = s - p.w_missing * np.asarray(m.missing_log[:, closure].sum(axis=1)).ravel()
-            s = s + p.w_not * np.asarray(m.not_annot[:, closure].sum(axis=1)).ravel()
+    def features(self, observed: list[int], excluded: list[int], age: float, sex: int) -> np.ndarray:
+        """[len(FEATURES), D]: each named feature of every disease for this case."""
+        m = self.m
+        n_dis = m.profile.shape[0]
+        f = np.zeros((len(FEATURES), n_dis), np.float32)
         for q in observed:
-            s = s + self._match(q)
+            match, ic = self._match(q)
+            f[0] += match
+            f[1] += ic
         for e in excluded:
             col = m.excluded_log[:, e]
             if col.nnz:
-                s = s.copy()
-                s[col.indices] += p.w_excluded * col.data
+                f[2, col.indices] += col.data
+        f[4] = m.missing_total
+        closure = sorted({a for q in observed for a in m.full_ancestors[q]})
+        if closure:
+            # annotations the patient shows (at the same or a more specific term) are not missing
+            f[3] = np.asarray(m.not_annot[:, closure].sum(axis=1)).ravel()
+            f[4] -= np.asarray(m.missing_log[:, closure].sum(axis=1)).ravel()
+        f[5:10] = self.constant
         if age >= 0:
-            s = s + p.w_onset * ((m.onset_min >= 0) & (age < m.onset_min * 0.8)).astype(np.float32)
+            f[10] = (m.onset_min >= 0) & (age < m.onset_min * 0.8)
         if sex in (1, 2):
-            s = s + p.w_sex * ((m.sex != 0) & (m.sex != sex)).astype(np.float32)
-        return s
+            f[11] = (m.sex != 0) & (m.sex != sex)
+        return f
+
+    def scores(self, observed: list[int], excluded: list[int], age: float, sex: int) -> np.ndarray:
+        return self.p.weights() @ self.features(observed, excluded, age, sex)
 
     def probabilities(self, observed, excluded, age, sex) -> np.ndarray:
         s = self.scores(observed, excluded, age, sex) / self.p.temperature

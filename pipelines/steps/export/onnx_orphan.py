@@ -118,11 +118,23 @@ def orphan_scores(
         value=helper.make_tensor("v", TensorProto.FLOAT, [1], [0.0]),
     )
     acc = g.op("ScatterElements", [acc0, target, value], reduction="max")
-    acc = g.op("Reshape", [acc, g.op("Concat", [n_obs, d_const], axis=0)])
+    grid = g.op("Concat", [n_obs, d_const], axis=0)
+    acc = g.op("Reshape", [acc, grid])
     match = g.op("Log", [g.op("Max", [acc, g.const(np.float32(p.epsilon), "eps")])])
     valid = g.op("Cast", [g.op("Less", [observed, g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)
     valid = g.op("Unsqueeze", [valid, g.const([1], "ax1", np.int64)])
-    score = g.op("ReduceSum", [g.op("Mul", [match, valid]), g.const([0], "ax0", np.int64)], keepdims=0)
+    per_term = g.op("Mul", [match, g.const(np.float32(p.w_match), "wmatch")])
+    # --- IC similarity (Phenomizer-style): the same entries, valued by their ancestor's information content
+    ic_table = np.where(m.ancestors < n_terms, m.ic[np.minimum(m.ancestors, n_terms - 1)], 0).astype(
+        np.float32
+    )
+    flat_ic = g.op(
+        "Reshape", [g.op("Gather", [g.const(ic_table, "anc_ic"), observed]), g.const([-1], "m1", np.int64)]
+    )
+    ic_acc = g.op("ScatterElements", [acc0, target, g.op("Gather", [flat_ic, segment])], reduction="max")
+    ic_acc = g.op("Reshape", [ic_acc, grid])
+    per_term = g.op("Add", [per_term, g.op("Mul", [ic_acc, g.const(np.float32(p.w_ic), "wic")])])
+    score = g.op("ReduceSum", [g.op("Mul", [per_term, valid]), g.const([0], "ax0", np.int64)], keepdims=0)
     # --- explicitly excluded findings: sum of log(1 - F) over their columns
     ecolptr, erows, evals = csc_arrays(g, m.excluded_log, "excl")
     eentry, _ = ragged_columns(g, ecolptr, excluded)
@@ -136,12 +148,14 @@ def orphan_scores(
     # --- annotations shown by the patient (closure) are not missing; NOT annotations inside the closure contradict
     score = g.op("Add", [score, _closure_sum(g, m.missing_log, closure, zeros_d, -p.w_missing, "miss")])
     score = g.op("Add", [score, _closure_sum(g, m.not_annot, closure, zeros_d, p.w_not, "not")])
-    # --- per-disease constants: size, transferred profile, total missing cost
+    # --- per-disease constants: size, transferred profile, total missing cost, literature, source and gene priors
     const = (
         p.w_size * m.size
         + p.w_transferred * m.transferred
         + p.w_missing * m.missing_total
         + p.w_references * m.references
+        + p.w_orphanet * m.orphanet
+        + p.w_gene * m.gene
     )
     score = g.op("Add", [score, g.const(const.astype(np.float32), "dconst")])
     # --- onset and sex

@@ -3,7 +3,8 @@
 Inputs (``--reference-dir``): ``hpo/`` (hp.v*.json.gz, phenotype.v*.hpoa.gz, genes_to_disease.v*.txt.gz),
 ``ddxplus/`` (release_conditions.json, release_evidences.json), ``mappings/`` (ddxplus-evidences-to-hpo.v*.csv).
 Outputs (``--kb-dir``): vocabulary.json, evidences.json, catalog.json, kb-report.json, and ``timesplit/`` (the
-older release as a knowledge base plus the literature pseudo-cases it has never seen) when ``hpo/older/`` exists.
+older release as a knowledge base plus the literature pseudo-cases it has never seen, and its leave-one-publication-
+out tuning cases) when ``hpo/older/`` exists.
 """
 
 from __future__ import annotations
@@ -87,9 +88,16 @@ def build(reference: Path, out: Path) -> dict:
             latest(older, "hp.v*.json.gz"), latest(older, "phenotype.v*.hpoa.gz"), hpoa_path, g2d_path
         )
         (out / "timesplit").mkdir(exist_ok=True)
-        for name in ("vocabulary", "catalog", "cases"):
+        for name in ("vocabulary", "catalog", "cases", "lopo"):
             write_json(out / "timesplit" / f"{name}.json", split[name])
-        report["timesplit"] = {"hpoaVersion": split["hpoaVersion"], "cases": len(split["cases"])}
+        report["timesplit"] = {
+            "hpoaVersion": split["hpoaVersion"],
+            "cases": len(split["cases"]),
+            "lopoCases": len(split["lopo"]),
+            "lopoUnannotatedAfterHoldOut": sum(
+                1 for c in split["lopo"] if not c["heldOutEntry"]["annotated"]
+            ),
+        }
     write_json(out / "kb-report.json", report)
     return report
 

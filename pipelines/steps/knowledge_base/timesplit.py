@@ -13,14 +13,19 @@ from collections import defaultdict
 from pathlib import Path
 
 from common.annotations import read_genes_to_disease, read_hpoa
+from common.disease_split import is_tuning_disease
 from common.hpo import load_ontology
 from knowledge_base.catalog import orphan_entries
+from knowledge_base.lopo import lopo_cases, read_phenotype_rows
 from knowledge_base.vocabulary import build_vocabulary
 
 MIN_TERMS = 3  # a publication adding one or two annotations is not a case description
+LOPO_SEED = 42
 
 
 def build_timesplit(old_hp: Path, old_hpoa: Path, new_hpoa: Path, genes_path: Path) -> dict:
+    """The older release as a knowledge base, the time-split cases, and leave-one-publication-out cases of the
+    older release's tuning diseases (``knowledge_base/lopo.py``): all tuning stays on the older release."""
     onto = load_ontology(old_hp)
     hpoa_version, old, _ = read_hpoa(old_hpoa, onto.resolve)
     catalog = orphan_entries(old, read_genes_to_disease(genes_path))
@@ -51,10 +56,12 @@ def build_timesplit(old_hp: Path, old_hpoa: Path, new_hpoa: Path, genes_path: Pa
         for (d, ref), c in sorted(cases.items())
         if len(c["observed"]) >= MIN_TERMS
     ]
+    lopo = lopo_cases(read_phenotype_rows(old_hpoa, onto.resolve), catalog, is_tuning_disease, LOPO_SEED)
     return {
         "hpoVersion": onto.version,
         "hpoaVersion": hpoa_version,
         "vocabulary": build_vocabulary(onto),
         "catalog": catalog,
         "cases": out,
+        "lopo": lopo,
     }

@@ -17,13 +17,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import joblib
 import numpy as np
 
+from common.disease_split import is_tuning_disease
 from common.features import CommonFeatureSpec, Request, closure_of
 from common.io import read_json, write_json
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
 from common.records import RecordEncoder, holdout_split, load_records
 from common.simulate import Case, Noise, simulate_cases
 from train.common_model import featurize, train_common
-from train.orphan_tuning import timesplit_cases, timesplit_matrices, tune
+from train.orphan_tuning import (
+    catalog_set,
+    fit_temperature,
+    lopo_set,
+    timesplit_cases,
+    timesplit_matrices,
+    tune,
+)
 from train.suspicion import few_phenotypes, fit_suspicion, phenotype_only
 
 SIM_TUNE_SEED_OFFSET = 1  # evaluation simulates with other seeds (see evaluate.py)
@@ -35,8 +43,11 @@ def log(msg: str) -> None:
 
 
 def orphan_sample(orphans: list[dict], n: int, seed: int) -> list[int]:
-    """Positions in ``orphans`` of up to ``n`` annotated diseases, drawn with ``seed``."""
-    annotated = [i for i, d in enumerate(orphans) if d["annotated"] and d["phenotypes"]]
+    """Positions in ``orphans`` of up to ``n`` annotated tuning diseases (never a reporting one), drawn with
+    ``seed``."""
+    annotated = [
+        i for i, d in enumerate(orphans) if d["annotated"] and d["phenotypes"] and is_tuning_disease(d["id"])
+    ]
     rng = np.random.default_rng(seed)
     return sorted(rng.choice(annotated, min(n, len(annotated)), replace=False).tolist())
 
@@ -81,20 +92,28 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         Noise(),
         seed + SIM_TUNE_SEED_OFFSET,
     )
-    sets = [(matrices, sim)]
+    sets = [catalog_set("simulated", matrices, params, sim)]
     real = [
         Case(r["diagnosis_id"], req.observed, req.excluded, req.age, req.sex)
         for r in orphan_train
-        if (req := encoder.request(r)).observed
+        if (req := encoder.request(r)).observed and is_tuning_disease(r["diagnosis_id"])
     ]
     if real:
-        sets.append((matrices, real))
+        sets.append(catalog_set("records", matrices, params, real))
     split_dir = kb / "timesplit"
     if (split_dir / "cases.json").exists():
         split = {n: read_json(split_dir / f"{n}.json") for n in ("vocabulary", "catalog", "cases")}
         _, _, ts_cases = timesplit_cases(split, tuning=True)
-        sets.append((timesplit_matrices(split, params), ts_cases))
-    params = tune(sets, params, log)
+        sets.append(catalog_set("timesplitTuning", timesplit_matrices(split, params), params, ts_cases))
+        if (split_dir / "lopo.json").exists():
+            sets.append(lopo_set(split, read_json(split_dir / "lopo.json"), params, seed))
+    log(f"tuning sets: {', '.join(f'{s.name} ({len(s.cases)})' for s in sets)}")
+    params, tuning_report = tune(sets, params, log)
+    # calibrated on the simulated and time-split sets as before: adding the LOPO cases (a third of them without any
+    # finding left in their profile) flattened the distribution (temperature 5 instead of 3), which doubled the
+    # calibration error on held-out patients and let common diseases outrank simulated orphan patients' diseases
+    params = fit_temperature([s for s in sets if s.name != "lopo"], params)
+    del sets  # the cached case features are the training step's largest allocation
 
     log("fitting the orphan suspicion")
     scorer = OrphanScorer(matrices, params)
@@ -152,6 +171,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         "trainRecords": {"common": len(common_train), "orphan": len(orphan_train), "outsideCatalog": unused},
         "commonTrainTop1": train_acc,
         "orphanParams": params.to_dict(),
+        "orphanTuning": tuning_report,
         "unknownTerms": dict(encoder.unknown_terms),
         "unknownTokens": dict(encoder.unknown_tokens),
         "seconds": round(time.time() - started, 1),

@@ -70,3 +70,36 @@ def test_sex_and_onset_penalties(scorer):
 
 def test_probabilities_sum_to_one(scorer):
     assert abs(scorer.probabilities([3], [], -1.0, 0).sum() - 1.0) < 1e-6
+
+
+def test_scores_are_the_weighted_sum_of_the_named_features(scorer):
+    from common.orphan_model import FEATURES
+
+    f = scorer.features([4, 6], [5], 10.0, 2)
+    assert f.shape == (len(FEATURES), 3)
+    assert np.allclose(scorer.scores([4, 6], [5], 10.0, 2), scorer.p.weights() @ f)
+
+
+def test_ic_feature_is_the_information_content_of_the_best_common_ancestor():
+    params = OrphanParams(max_background=1.0, w_ic=1.0)
+    m = build_matrices(VOCAB, CATALOG, params)
+    # seizure: A and C reach it (IC log 3/2); febrile seizure: no disease is annotated that deep (IC 0)
+    assert m.ic[3] == pytest.approx(np.log(3 / 2)) and m.ic[4] == 0.0
+    f = OrphanScorer(m, params).features([4], [], -1.0, 0)
+    assert f[1].tolist() == pytest.approx([np.log(3 / 2), 0.0, np.log(3 / 2)])
+
+
+def test_source_and_gene_priors_are_per_disease_constants():
+    catalog = [dict(CATALOG[0], id="ORPHA:1"), dict(CATALOG[1], genes=["G"]), CATALOG[2]]
+    m = build_matrices(VOCAB, catalog, OrphanParams(max_background=1.0))
+    assert m.orphanet.tolist() == [1.0, 0.0, 0.0] and m.gene.tolist() == [0.0, 1.0, 0.0]
+
+
+def test_background_comes_only_from_the_first_rows():
+    # a held-out copy of A appended after the catalog must not make seizure look more common
+    extra = dict(CATALOG[0], id="A|PMID:1")
+    params = OrphanParams(max_background=1.0)
+    plain = build_matrices(VOCAB, CATALOG, params)
+    held = build_matrices(VOCAB, [*CATALOG, extra], params, n_background=3)
+    assert np.allclose(held.profile[:3].toarray(), plain.profile.toarray())
+    assert np.allclose(held.profile[3].toarray(), plain.profile[0].toarray())

@@ -1,0 +1,101 @@
+import numpy as np
+import pytest
+
+from common.disease_split import is_tuning_disease
+from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
+from common.simulate import Case
+from train.orphan_tuning import catalog_set, lopo_set, objective, timesplit_half, tune
+
+VOCAB = {
+    "terms": [
+        {"id": "HP:0000001", "parents": []},
+        {"id": "HP:0000118", "parents": [0]},
+        {"id": "HP:0000707", "parents": [1]},
+        {"id": "HP:0001250", "parents": [2]},
+        {"id": "HP:0002373", "parents": [3]},
+        {"id": "HP:0001627", "parents": [1]},
+        {"id": "HP:0012735", "parents": [1]},
+    ]
+}
+
+
+def _d(did, terms, genes=(), annotated=True):
+    return {
+        "id": did,
+        "category": "orphan",
+        "annotated": annotated,
+        "phenotypes": [{"id": t, "frequency": f} for t, f in terms],
+        "excludedPhenotypes": [],
+        "genes": list(genes),
+        "references": 2,
+    }
+
+
+CATALOG = [
+    _d("OMIM:1", [("HP:0001250", 0.9), ("HP:0001627", 0.5)], genes=["G"]),
+    _d("OMIM:2", [("HP:0001627", 0.9)]),
+    _d("ORPHA:3", [("HP:0012735", 0.9), ("HP:0001250", 0.2)]),
+]
+PARAMS = OrphanParams(max_background=1.0)
+
+
+def test_time_split_halves_never_share_a_disease():
+    cases = [{"diseaseId": f"OMIM:{i}"} for i in range(40)]
+    tuning, reporting = timesplit_half(cases, True), timesplit_half(cases, False)
+    assert len(tuning) + len(reporting) == 40 and tuning and reporting
+    assert all(is_tuning_disease(c["diseaseId"]) for c in tuning)
+    assert not {c["diseaseId"] for c in tuning} & {c["diseaseId"] for c in reporting}
+
+
+def test_cached_features_rank_exactly_like_the_scorer():
+    m = build_matrices(VOCAB, CATALOG, PARAMS)
+    cases = [
+        Case("OMIM:1", [4, 5], [6], -1.0, 0),
+        Case("ORPHA:3", [6], [], -1.0, 0),
+        Case("OMIM:9", [3], [], -1.0, 0),
+    ]
+    tset = catalog_set("t", m, PARAMS, cases)
+    scorer = OrphanScorer(m, PARAMS)
+    expected = []
+    for c, truth in zip(cases[:2], (0, 2), strict=True):
+        s = scorer.scores(c.observed, c.excluded, c.age, c.sex)
+        expected.append(float((np.delete(s, truth) >= s[truth]).sum() + 1))
+    ranks = tset.ranks(PARAMS.weights().astype(np.float64))
+    assert ranks[:2].tolist() == expected and ranks[2] == np.inf  # a disease outside the catalog is a miss
+
+
+def test_lopo_set_ranks_the_held_out_row_against_the_other_diseases():
+    held = _d("OMIM:2", [("HP:0001627", 0.9)])
+    split = {"vocabulary": VOCAB, "catalog": CATALOG}
+    # find a tuning-disease id for the case, since lopo_set refuses reporting diseases
+    did = next(f"OMIM:{i}" for i in range(100) if is_tuning_disease(f"OMIM:{i}"))
+    catalog = [dict(CATALOG[0], id=did), *CATALOG[1:]]
+    lopo = [
+        {
+            "diseaseId": did,
+            "reference": "PMID:1",
+            "observed": ["HP:0001627"],
+            "excluded": [],
+            "heldOutEntry": held,
+        }
+    ]
+    tset = lopo_set({**split, "catalog": catalog}, lopo, PARAMS, seed=0)
+    assert len(tset.cases) == 1 and tset.cases[0].banned == 0
+    assert tset.constant.shape[1] == 3  # the held-out row is no competitor
+    assert tset.ranks(PARAMS.weights().astype(np.float64))[0] == 1.0
+
+
+def test_tune_never_lowers_the_objective_and_is_deterministic():
+    m = build_matrices(VOCAB, CATALOG, PARAMS)
+    cases = [
+        Case("ORPHA:3", [6, 3], [], -1.0, 0),
+        Case("OMIM:1", [3], [], -1.0, 0),
+        Case("OMIM:2", [5, 6], [], -1.0, 0),
+    ]
+    sets = [catalog_set("t", m, PARAMS, cases)]
+    start = objective(sets, PARAMS.weights().astype(np.float64))
+    tuned, report = tune(sets, PARAMS, log=lambda _: None)
+    assert objective(sets, tuned.weights().astype(np.float64)) >= start
+    assert tune(sets, PARAMS, log=lambda _: None)[0] == tuned
+    assert report["before"]["t"]["n"] == 3
+    assert tuned.temperature == pytest.approx(PARAMS.temperature)
