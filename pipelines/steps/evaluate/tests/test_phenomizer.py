@@ -1,22 +1,14 @@
 import numpy as np
 import pytest
+from tiny_vocabulary import SEVEN_TERMS
 
 from common.orphan_model import _full_ancestors
 from common.simulate import Case
 from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline, expected_metrics, tie_aware_ranks
 
-# 0 root, 1 phenotypic abnormality, 2 nervous, 3 seizure, 4 febrile seizure, 5 heart, 6 cough
-VOCAB = {
-    "terms": [
-        {"id": "HP:0000001", "parents": []},
-        {"id": "HP:0000118", "parents": [0]},
-        {"id": "HP:0000707", "parents": [1]},
-        {"id": "HP:0001250", "parents": [2]},
-        {"id": "HP:0002373", "parents": [3]},
-        {"id": "HP:0001627", "parents": [1]},
-        {"id": "HP:0012735", "parents": [1]},
-    ]
-}
+VOCAB = (
+    SEVEN_TERMS  # 0 root, 1 phenotypic abnormality, 2 nervous, 3 seizure, 4 febrile seizure, 5 heart, 6 cough
+)
 
 
 def _d(did, terms, annotated=True):

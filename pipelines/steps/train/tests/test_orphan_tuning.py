@@ -1,22 +1,15 @@
 import numpy as np
 import pytest
+from tiny_vocabulary import SEVEN_TERMS
 
 from common.disease_split import is_tuning_disease
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
 from common.simulate import Case
 from train.orphan_tuning import catalog_set, lopo_set, objective, timesplit_half, tune
 
-VOCAB = {
-    "terms": [
-        {"id": "HP:0000001", "parents": []},
-        {"id": "HP:0000118", "parents": [0]},
-        {"id": "HP:0000707", "parents": [1]},
-        {"id": "HP:0001250", "parents": [2]},
-        {"id": "HP:0002373", "parents": [3]},
-        {"id": "HP:0001627", "parents": [1]},
-        {"id": "HP:0012735", "parents": [1]},
-    ]
-}
+VOCAB = (
+    SEVEN_TERMS  # 0 root, 1 phenotypic abnormality, 2 nervous, 3 seizure, 4 febrile seizure, 5 heart, 6 cough
+)
 
 
 def _d(did, terms, genes=(), annotated=True):
