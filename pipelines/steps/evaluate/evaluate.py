@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 from common.diagnosis_model import DiagnosisModel
+from common.disease_split import is_tuning_disease
 from common.features import Request
 from common.io import read_json, write_json
 from common.orphan_model import OrphanScorer
@@ -102,7 +103,12 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
 
     log("orphan: simulated patients and time-split literature cases")
     orphans = [d for d in catalog if d["category"] == "orphan"]
-    ann = [i for i, d in enumerate(orphans) if d["annotated"] and d["phenotypes"]]
+    # reporting diseases only: the tuning and suspicion patients are drawn from the others, so none is seen twice
+    ann = [
+        i
+        for i, d in enumerate(orphans)
+        if d["annotated"] and d["phenotypes"] and not is_tuning_disease(d["id"])
+    ]
     pick = np.random.default_rng(SIM_EVAL_SEED).choice(ann, min(500, len(ann)), replace=False).tolist()
     sim = simulate_cases(orphans, vocab, sorted(pick), 1, Noise(), SIM_EVAL_SEED)
     sim_ranks, sim_susp, sim_probs = [], [], []
