@@ -15,6 +15,7 @@ import numpy as np
 from common.features import CommonFeatureSpec, Request, closure_of
 from common.io import read_json
 from common.orphan_model import OrphanMatrices, OrphanParams, OrphanScorer, build_matrices
+from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
 
 
 def suspicion_features(
@@ -60,11 +61,15 @@ class DiagnosisModel:
         sus = read_json(model_dir / "suspicion.json")
         self.suspicion = Suspicion(np.array(sus["coef"], np.float32), sus["intercept"])
         self.n_common = sum(1 for d in self.catalog if d["category"] == "common")
+        self.outside = outside_profile_matrix(self.spec.tokens, self.catalog[: self.n_common])
+        self.profile_penalty = float(read_json(model_dir / "common-profile.json")["penalty"])
 
     def parts(self, req: Request):
         closure = closure_of(req.observed, self.matrices.full_ancestors)
         x = self.spec.vector(req, closure, self.ordinal)
-        common = self.common.predict_proba(x[None, :])[0].astype(np.float32)
+        common = apply_profile_penalty(
+            self.common.predict_proba(x[None, :])[0], req.tokens, self.outside, self.profile_penalty
+        )
         scores = self.scorer.scores(req.observed, req.excluded, req.age, req.sex)
         orphan = self.scorer.probabilities(req.observed, req.excluded, req.age, req.sex)
         evidence = x[: len(self.spec.tokens)]

@@ -27,6 +27,18 @@ def _common_graph(model: DiagnosisModel) -> onnx.ModelProto:
     return compose.add_prefix(converted, "common_")
 
 
+def _profile_penalty(g: GraphBuilder, model: DiagnosisModel, given: str) -> str:
+    """softmax(log p - penalty * (count - min count)), count = given answers outside each condition's evidence
+    list, as common/questionnaire_profile.py computes it."""
+    probs = g.op("Reshape", ["common_probabilities", g.const([-1], "m1", np.int64)])
+    if model.profile_penalty == 0.0:
+        return probs
+    counts = g.op("MatMul", [given, g.const(model.outside, "outside_profile")])
+    counts = g.op("Sub", [counts, g.op("ReduceMin", [counts], keepdims=1)])
+    penalty = g.op("Mul", [counts, g.const(np.float32(model.profile_penalty), "profile_penalty")])
+    return g.op("Softmax", [g.op("Sub", [g.op("Log", [probs]), penalty])], axis=0)
+
+
 def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     g = GraphBuilder("g_")
     n_terms = len(model.vocabulary["terms"])
@@ -84,7 +96,7 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     g.nodes.append(
         helper.make_node("Concat", [ev_row, ordinal, tail], ["common_X"], axis=1, name="common_features")
     )
-    common_probs = g.op("Reshape", ["common_probabilities", g.const([-1], "m1", np.int64)])
+    common_probs = _profile_penalty(g, model, given)
 
     # --- orphan ranker
     scores = orphan_scores(g, m, model.params, "observed", "excluded", "age", "sex", closure)
