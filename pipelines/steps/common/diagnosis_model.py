@@ -19,9 +19,17 @@ from common.questionnaire_profile import apply_profile_penalty, outside_profile_
 
 
 def suspicion_features(
-    orphan_scores: np.ndarray, common_probs: np.ndarray, req: Request, evidence: np.ndarray
+    orphan_scores: np.ndarray,
+    common_probs: np.ndarray,
+    req: Request,
+    evidence: np.ndarray,
+    covered: np.ndarray,
 ) -> np.ndarray:
+    """``covered[t]`` is 1 when term t switches on a questionnaire answer (CommonFeatureSpec.covered_terms): the
+    share of the findings the common model can read at all. A DDXPlus patient's findings all come from its answers;
+    a rare-disease patient's mostly do not (a seizure reads as a questionnaire answer, microcephaly does not)."""
     n_obs = len(req.observed)
+    coverage = float(covered[req.observed].mean()) if n_obs else 1.0
     return np.array(
         [
             float(orphan_scores.max()) / max(1, n_obs),
@@ -29,6 +37,7 @@ def suspicion_features(
             np.log1p(n_obs),
             np.log1p(float(evidence.sum())),
             np.log1p(len(req.tokens)),
+            coverage,
         ],
         np.float32,
     )
@@ -61,6 +70,7 @@ class DiagnosisModel:
         sus = read_json(model_dir / "suspicion.json")
         self.suspicion = Suspicion(np.array(sus["coef"], np.float32), sus["intercept"])
         self.n_common = sum(1 for d in self.catalog if d["category"] == "common")
+        self.covered = self.spec.covered_terms(self.matrices.full_ancestors)
         self.outside = outside_profile_matrix(self.spec.tokens, self.catalog[: self.n_common])
         self.profile_penalty = float(read_json(model_dir / "common-profile.json")["penalty"])
 
@@ -73,7 +83,7 @@ class DiagnosisModel:
         scores = self.scorer.scores(req.observed, req.excluded, req.age, req.sex)
         orphan = self.scorer.probabilities(req.observed, req.excluded, req.age, req.sex)
         evidence = x[: len(self.spec.tokens)]
-        s = self.suspicion(suspicion_features(scores, common, req, evidence))
+        s = self.suspicion(suspicion_features(scores, common, req, evidence, self.covered))
         return common, orphan, scores, s
 
     def predict(self, req: Request) -> tuple[np.ndarray, float]:

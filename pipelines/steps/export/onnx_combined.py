@@ -106,7 +106,7 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     )
     orphan_probs = g.op("Reshape", [orphan_probs, g.const([-1], "m1", np.int64)])
 
-    # --- orphan suspicion: logistic regression over five summary features (see common/diagnosis_model.py)
+    # --- orphan suspicion: logistic regression over six summary features (see common/diagnosis_model.py)
     n_obs = g.op(
         "ReduceSum",
         [g.op("Cast", [g.op("Less", ["observed", g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)],
@@ -122,7 +122,15 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     f4 = g.op(
         "Log", [g.op("Add", [g.op("ReduceSum", [given], keepdims=1), g.const(np.float32([1]), "one_v5")])]
     )
-    feats = g.op("Concat", [f0, f1, f2, f3, f4], axis=0)
+    # f5: share of the observed terms that switch on a questionnaire answer (1 without observed terms)
+    covered = g.const(np.append(model.covered, np.float32(0)).astype(np.float32), "covered_terms")
+    n_covered = g.op("ReduceSum", [g.op("Gather", [covered, "observed"])], keepdims=1)
+    no_obs = g.op("Cast", [g.op("Equal", [n_obs, g.const(np.float32([0]), "zero_v")])], to=TensorProto.FLOAT)
+    f5 = g.op(
+        "Div",
+        [g.op("Add", [n_covered, no_obs]), g.op("Max", [n_obs, g.const(np.float32([1]), "one_v7")])],
+    )
+    feats = g.op("Concat", [f0, f1, f2, f3, f4, f5], axis=0)
     logit = g.op(
         "Add",
         [

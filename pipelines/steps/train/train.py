@@ -102,6 +102,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     scorer = OrphanScorer(matrices, params)
     ordm = spec.ordinal_matrix()
     outside = outside_profile_matrix(spec.tokens, catalog[:n_common])
+    covered = spec.covered_terms(matrices.full_ancestors)
 
     def common_probs(x: np.ndarray, req: Request) -> np.ndarray:
         return apply_profile_penalty(common.predict_proba(x[None])[0], req.tokens, outside, PROFILE_PENALTY)
@@ -122,6 +123,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
                 common_probs(x, req),
                 req,
                 x[: len(spec.tokens)],
+                covered,
             )
         )
     sus_cases = simulate_cases(
@@ -133,8 +135,10 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         seed + SIM_SUSPICION_SEED_OFFSET,
     )
     orphan_parts = []
-    for c in sus_cases:
+    for i, c in enumerate(sus_cases):
         req = Request(c.observed, c.excluded, [], c.age, c.sex)
+        if i % 2:  # as few findings as the common side's few-phenotype view: few findings alone mean nothing
+            req = few_phenotypes(req, rng)
         x = spec.vector(req, closure_of(req.observed, matrices.full_ancestors), ordm)
         orphan_parts.append(
             (
@@ -142,6 +146,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
                 common_probs(x, req),
                 req,
                 x[: len(spec.tokens)],
+                covered,
             )
         )
     suspicion = fit_suspicion(common_parts, orphan_parts, seed)
