@@ -80,6 +80,20 @@ describe('dxops pipeline status --watch and data upload checksums (embedded defa
     );
   };
 
+  const watch = (home: string, timeoutMinutes: string) =>
+    runCli([
+      '--local',
+      '--home',
+      home,
+      'pipeline',
+      'status',
+      '--watch',
+      '--interval',
+      '0.05',
+      '--timeout',
+      timeoutMinutes,
+    ]);
+
   test('--watch prints each step as it changes until the run ends, and fails when the run fails', async () => {
     // GIVEN a run in progress that another terminal's runner moves on while we watch
     const home = mkdtempSync(join(tmpdir(), 'dxops-cli-'));
@@ -98,18 +112,7 @@ describe('dxops pipeline status --watch and data upload checksums (embedded defa
     ];
     const timers = later.map((f, i) => setTimeout(f, 400 * (i + 1)));
     // WHEN
-    const { stderr, stdout, error } = await runCli([
-      '--local',
-      '--home',
-      home,
-      'pipeline',
-      'status',
-      '--watch',
-      '--interval',
-      '0.05',
-      '--timeout',
-      '1',
-    ]);
+    const { stderr, stdout, error } = await watch(home, '1');
     timers.forEach(clearTimeout);
     // THEN
     expect(stderr.split('\n').filter(Boolean)).toEqual([
@@ -128,18 +131,7 @@ describe('dxops pipeline status --watch and data upload checksums (embedded defa
   test('--watch gives up after --timeout on a run that never ends', async () => {
     const home = mkdtempSync(join(tmpdir(), 'dxops-cli-'));
     writeRun(home, 'Executing', [{ name: 'Ingest', status: 'Executing' }]);
-    const { error } = await runCli([
-      '--local',
-      '--home',
-      home,
-      'pipeline',
-      'status',
-      '--watch',
-      '--interval',
-      '0.05',
-      '--timeout',
-      '0.005',
-    ]);
+    const { error } = await watch(home, '0.005');
     expect(error?.message).toMatch(/is still Executing after/);
   });
 

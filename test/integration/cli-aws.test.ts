@@ -18,10 +18,10 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { toSageMakerPipeline } from '../../pipelines/definition';
 import { runCli } from '../cli/run-cli';
 import { awsTestEnv, type Moto, startMoto } from '../helpers/moto';
 import { synthesizedRetrainingDefinition } from './retraining-definition';
+import { PIPELINE_ROLE, testPipelineDefinition } from './retraining-harness';
 
 /** The CLI's AWS commands against moto's server on loopback: real SDK calls over HTTP, no AWS account. */
 describe('dxops against AWS (moto on loopback)', () => {
@@ -183,20 +183,12 @@ describe('dxops against AWS (moto on loopback)', () => {
 
   test('pipeline start and list use the pipeline created from the real definition', async () => {
     const sm = new SageMakerClient(cfg());
-    const definition = toSageMakerPipeline({
-      roleArn: 'arn:aws:iam::123456789012:role/dxops-pipeline',
-      imageUri: 'registry.example.test/dxops-steps:1',
-      rawBucket: 'dxops-raw',
-      processedBucket: 'dxops-processed',
-      artifactsBucket: 'dxops-artifacts',
-      kmsKeyId: 'alias/dxops',
-      modelPackageGroupName: 'dxops-diagnosis-test',
-    });
+    const definition = testPipelineDefinition('dxops-diagnosis-test');
     await sm.send(
       new CreatePipelineCommand({
         PipelineName: 'dxops-training-test',
         PipelineDefinition: JSON.stringify(definition),
-        RoleArn: 'arn:aws:iam::123456789012:role/dxops-pipeline',
+        RoleArn: PIPELINE_ROLE,
       }),
     );
     const started = await aws('--json', 'pipeline', 'start', '--pipeline', 'dxops-training-test', '--param', 'Seed=7');

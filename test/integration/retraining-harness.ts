@@ -17,6 +17,20 @@ import { synthesizedRetrainingDefinition } from './retraining-definition';
 type Json = any;
 
 export const REGION = 'eu-west-1';
+export const PIPELINE_ROLE = 'arn:aws:iam::123456789012:role/dxops-pipeline';
+
+/** The real pipeline definition (pipelines/definition) on test buckets, image and group. */
+export function testPipelineDefinition(modelPackageGroupName: string): Json {
+  return toSageMakerPipeline({
+    roleArn: PIPELINE_ROLE,
+    imageUri: 'registry.example.test/dxops-steps:1',
+    rawBucket: 'dxops-raw',
+    processedBucket: 'dxops-processed',
+    artifactsBucket: 'dxops-artifacts',
+    kmsKeyId: 'alias/dxops',
+    modelPackageGroupName,
+  });
+}
 
 /**
  * The synthesized retraining state machine wired to moto: its DynamoDB table, SNS topic, SageMaker pipeline (from
@@ -146,20 +160,11 @@ export async function retrainingHarness(
     await snsCall({ Action: 'CreateTopic', Name: 'dxops-retraining' }),
   )![1];
   await sm.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: names.group }));
-  const pipeline = toSageMakerPipeline({
-    roleArn: 'arn:aws:iam::123456789012:role/dxops-pipeline',
-    imageUri: 'registry.example.test/dxops-steps:1',
-    rawBucket: 'dxops-raw',
-    processedBucket: 'dxops-processed',
-    artifactsBucket: 'dxops-artifacts',
-    kmsKeyId: 'alias/dxops',
-    modelPackageGroupName: names.group,
-  });
   await sm.send(
     new CreatePipelineCommand({
       PipelineName: names.pipeline,
-      PipelineDefinition: JSON.stringify(pipeline),
-      RoleArn: 'arn:aws:iam::123456789012:role/dxops-pipeline',
+      PipelineDefinition: JSON.stringify(testPipelineDefinition(names.group)),
+      RoleArn: PIPELINE_ROLE,
     }),
   );
   const definition = synthesizedRetrainingDefinition(
