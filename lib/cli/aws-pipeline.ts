@@ -14,11 +14,13 @@ import { CliError } from './errors';
 import { type FollowOptions, follow, type RunSnapshot } from './follow';
 import { type Output, table } from './output';
 
+/** Starts an execution; with `watch`, follows it to its end as `pipeline status --watch` does. */
 export async function pipelineStart(
   ctx: Context,
   out: Output,
   pipeline: string,
   params: Record<string, string>,
+  watch?: Omit<FollowOptions, 'print'>,
 ): Promise<void> {
   const sm = new SageMakerClient(clientConfig(ctx));
   const res = await aws(() =>
@@ -30,6 +32,7 @@ export async function pipelineStart(
       }),
     ),
   );
+  if (watch) return pipelineStatus(ctx, out, res.PipelineExecutionArn, pipeline, watch);
   out.result(
     res,
     () =>

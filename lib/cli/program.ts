@@ -44,6 +44,14 @@ function seconds(value: string, option: string): number {
   return n;
 }
 
+/** How often and how long `--watch` looks: 2 s locally (a file read), 30 s on AWS (API calls). */
+function watchOptions(ctx: Context, o: { interval?: string; timeout?: string }) {
+  return {
+    intervalMs: seconds(o.interval ?? (ctx.mode === 'local' ? '2' : '30'), '--interval') * 1000,
+    timeoutMs: seconds(o.timeout ?? '720', '--timeout') * 60_000,
+  };
+}
+
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
 export function buildProgram(): Command {
@@ -115,8 +123,11 @@ export function buildProgram(): Command {
   );
   pipeline
     .command('start')
-    .description('start a run (locally: runs it now, step by step)')
+    .description('start a run (locally: runs it now, step by step; on AWS --watch follows it)')
     .option('--param <Name=value>', 'pipeline parameter (repeatable)', collect)
+    .option('--watch', 'AWS: follow the execution step by step until it ends, as pipeline status --watch')
+    .option('--interval <seconds>', 'time between two looks with --watch (default: 30)')
+    .option('--timeout <minutes>', 'give up watching after this long (default: 720)')
     .addOption(pipelineName)
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
@@ -126,6 +137,7 @@ export function buildProgram(): Command {
         out,
         setting('DXOPS_PIPELINE_NAME', o.pipeline, 'the pipeline name'),
         params(o.param),
+        o.watch ? watchOptions(ctx, o) : undefined,
       );
     });
   pipeline
@@ -133,16 +145,11 @@ export function buildProgram(): Command {
     .description('step-by-step status of a run (default: the latest run); --watch follows it until it ends')
     .option('--watch', 'print each step as its status changes, until the run ends (exit 1 unless it succeeds)')
     .option('--interval <seconds>', 'time between two looks with --watch (default: 2 locally, 30 on AWS)')
-    .option('--timeout <minutes>', 'give up watching after this long', '720')
+    .option('--timeout <minutes>', 'give up watching after this long (default: 720)')
     .addOption(pipelineName)
     .action(async (execution, o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      const watch = o.watch
-        ? {
-            intervalMs: seconds(o.interval ?? (ctx.mode === 'local' ? '2' : '30'), '--interval') * 1000,
-            timeoutMs: seconds(o.timeout, '--timeout') * 60_000,
-          }
-        : undefined;
+      const watch = o.watch ? watchOptions(ctx, o) : undefined;
       if (ctx.mode === 'local') return local.pipelineStatus(ctx, out, execution, watch);
       return remote.pipelineStatus(ctx, out, execution, o.pipeline, watch);
     });

@@ -219,7 +219,19 @@ describe('dxops against AWS (moto on loopback)', () => {
       '--pipeline',
       'dxops-training-test',
     );
+    const startedWatched = await aws(
+      'pipeline',
+      'start',
+      '--watch',
+      '--interval',
+      '0.1',
+      '--pipeline',
+      'dxops-training-test',
+    );
     spy.mockRestore();
+    expect(startedWatched.error).toBeUndefined();
+    expect(startedWatched.stderr).toContain('✔ CheckQuality succeeded');
+    expect(startedWatched.stdout).toMatch(/execution\/\w+: Succeeded\n$/);
     expect(watched.error).toBeUndefined();
     const arn = JSON.parse(started.stdout).PipelineExecutionArn;
     expect(watched.stderr.split('\n')).toEqual(
