@@ -8,7 +8,7 @@ import * as remote from './aws-pipeline';
 import { assertFormat, FORMATS } from './cases';
 import { type Context, type GlobalOptions, REPO_ROOT, resolveContext } from './context';
 import { CliError } from './errors';
-import { evaluatePackage } from './evaluate';
+import { type EvaluationResult, evaluateEndpoint, evaluatePackage } from './evaluate';
 import * as local from './local-commands';
 import { Output, pct } from './output';
 import { predictFile } from './predict';
@@ -222,29 +222,35 @@ export function buildProgram(): Command {
   program
     .command('evaluate')
     .description(
-      'metrics of a version of the local registry (default: the approved one) on a labeled file, on this machine',
+      'metrics of a model on a labeled file: a version of the local registry (default: the approved one), or the service at --url',
     )
     .requiredOption('--format <format>', FORMATS.join('|'))
     .requiredOption('--input <path>', 'file (or directory of phenopackets)')
     .option('--model <version>', 'registry version (default: the approved one)')
+    .option('--url <url>', 'evaluate the running service at this base URL instead (local or deployed)')
+    .option('--token <jwt>', 'bearer token (deployed service)', env.DXOPS_TOKEN)
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      const reg = new LocalRegistry(ctx.dxopsHome);
-      const pkg = o.model ? reg.get(version(o.model)) : reg.approvedVersion();
-      if (!pkg)
-        throw new CliError(
-          'no approved model in the local registry',
-          "run 'make demo' or approve a version (dxops models approve N --reason ...)",
-        );
-      const result = await evaluatePackage(
-        reg.packagePath(pkg),
-        assertFormat(o.format),
-        o.input,
-        join(REPO_ROOT, 'pipelines', 'mappings'),
-      );
+      const format = assertFormat(o.format);
+      const mappings = join(REPO_ROOT, 'pipelines', 'mappings');
+      if (o.url && o.model)
+        throw new CliError('--model and --url exclude each other', 'the service at --url serves its own version');
+      let result: EvaluationResult;
+      if (o.url) {
+        result = await evaluateEndpoint(o.url, o.token, format, o.input, mappings);
+      } else {
+        const reg = new LocalRegistry(ctx.dxopsHome);
+        const pkg = o.model ? reg.get(version(o.model)) : reg.approvedVersion();
+        if (!pkg)
+          throw new CliError(
+            'no approved model in the local registry',
+            "run 'make demo' or approve a version (dxops models approve N --reason ...), or pass --url",
+          );
+        result = await evaluatePackage(reg.packagePath(pkg), format, o.input, mappings);
+      }
       out.result(result, () =>
         [
-          `model ${result.modelVersion} on ${result.n} ${result.format} cases (${result.outsideCatalog} with a diagnosis outside the catalog, counted as misses; ${result.rejected} unreadable)`,
+          `model ${result.modelVersion}${o.url ? ` at ${o.url}` : ''} on ${result.n} ${result.format} cases (${result.outsideCatalog} with a diagnosis outside the catalog, counted as misses; ${result.rejected} unreadable)`,
           `top-1 ${pct(result.top1)}  top-3 ${pct(result.top3)}  top-10 ${pct(result.top10)}  MRR ${pct(result.mrr)}`,
         ].join('\n'),
       );
