@@ -17,8 +17,8 @@ import { runLocal } from '../pipelines/definition/local-runner';
 const ROOT = resolve(__dirname, '..');
 const HOME = resolve(process.env.DXOPS_HOME ?? join(ROOT, '.dxops'));
 const URL_BASE = `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? '8080'}`;
-/** PSI above 0.25 is the usual "significant shift" line; the monitoring stack's alarms default to it too. */
-const THRESHOLD = Number(process.env.DRIFT_THRESHOLD ?? 0.25);
+/** The same line as the AWS drift alarms (`alarms.driftPsi` in lib/config.ts): PSI above 0.2 is a significant shift. */
+const THRESHOLD = Number(process.env.DRIFT_THRESHOLD ?? 0.2);
 const MAX_REQUESTS = 3000;
 const CARDIO = ['HP:0001635', 'HP:0011675', 'HP:0001681', 'HP:0002094', 'HP:0000822', 'HP:0001962', 'HP:0005110'];
 

@@ -33,7 +33,12 @@ export function hasAwsConfig(env: NodeJS.ProcessEnv = process.env): boolean {
     env.AWS_CONTAINER_CREDENTIALS_FULL_URI
   )
     return true;
-  return existsSync(join(homedir(), '.aws', 'credentials')) || existsSync(join(homedir(), '.aws', 'config'));
+  // The files the SDK reads, where it reads them.
+  const home = env.HOME || homedir();
+  return (
+    existsSync(env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials')) ||
+    existsSync(env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'))
+  );
 }
 
 export function resolveContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {

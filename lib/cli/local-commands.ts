@@ -1,12 +1,14 @@
 /** The commands on the embedded default: local registry, local runner, local raw zone. */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type ApprovalStatus, LocalRegistry, RegistryError } from '../../pipelines/definition/local-registry';
 import { type RunRecord, runLocal } from '../../pipelines/definition/local-runner';
 import type { ParameterName } from '../../pipelines/definition/steps';
 import { type Context, REPO_ROOT } from './context';
 import { CliError } from './errors';
-import { type Output, pct, table } from './output';
+import { type FollowOptions, follow, type RunSnapshot } from './follow';
+import { versionDetail, versionsTable } from './model-views';
+import { type Output, table } from './output';
 
 function registry(ctx: Context): LocalRegistry {
   return new LocalRegistry(ctx.dxopsHome);
@@ -22,33 +24,13 @@ function wrap<T>(fn: () => T): T {
   }
 }
 
-function metric(metrics: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], metrics);
-}
-
-export const KEY_METRICS: [string, string][] = [
-  ['common', 'common.complete.top1'],
-  ['half-ev', 'common.halfEvidence.top1'],
-  ['orphan sim@10', 'orphan.simulated.top10'],
-  ['orphan lit@10', 'orphan.timesplit.top10'],
-];
-
 export function modelsList(ctx: Context, out: Output): void {
   const reg = registry(ctx);
   const pkgs = reg.list();
   const served = reg.approvedVersion()?.version;
   out.result({ packages: pkgs, servedVersion: served ?? null }, () =>
     pkgs.length
-      ? `${table(
-          ['version', 'status', ...KEY_METRICS.map(([h]) => h), 'created', 'model version'],
-          pkgs.map((p) => [
-            `${p.version}${p.version === served ? '*' : ''}`,
-            p.status,
-            ...KEY_METRICS.map(([, path]) => pct(metric(p.metrics, path))),
-            p.createdAt.slice(0, 16),
-            p.modelVersion,
-          ]),
-        )}\n* = served by the local service`
+      ? `${versionsTable(pkgs, served)}\n* = served by the local service`
       : `no model versions in ${reg.file}: run 'make demo' or 'dxops pipeline start --local'`,
   );
 }
@@ -56,12 +38,10 @@ export function modelsList(ctx: Context, out: Output): void {
 export function modelsShow(ctx: Context, out: Output, version: number): void {
   const pkg = wrap(() => registry(ctx).get(version));
   out.result(pkg, () =>
-    [
-      `version ${pkg.version} (${pkg.status}${pkg.statusReason ? `: ${pkg.statusReason}` : ''})`,
+    versionDetail(pkg, [
       `model version ${pkg.modelVersion}, created ${pkg.createdAt}, run ${pkg.runId ?? '-'}`,
       `package ${registry(ctx).packagePath(pkg)}`,
-      ...KEY_METRICS.map(([h, path]) => `  ${h.padEnd(14)} ${pct(metric(pkg.metrics, path)) ?? '-'}`),
-    ].join('\n'),
+    ]),
   );
 }
 
@@ -128,7 +108,7 @@ export function pipelineList(ctx: Context, out: Output): void {
   );
 }
 
-export function pipelineStatus(ctx: Context, out: Output, runId?: string): void {
+function findRun(ctx: Context, runId?: string): RunRecord {
   const runs = readRuns(ctx);
   const run = runId ? runs.find((r) => r.runId === runId) : runs[runs.length - 1];
   if (!run) {
@@ -139,6 +119,45 @@ export function pipelineStatus(ctx: Context, out: Output, runId?: string): void 
         : 'start one with: dxops pipeline start --local',
     );
   }
+  return run;
+}
+
+function snapshot(run: RunRecord): RunSnapshot {
+  return {
+    id: run.runId,
+    status: run.status,
+    done: run.status !== 'Executing',
+    failure: run.failureReason?.split('\n')[0],
+    steps: run.steps.map((s) => ({
+      name: s.name,
+      status: s.status,
+      detail: s.status === 'Failed' ? s.message?.split('\n')[0] : undefined,
+    })),
+  };
+}
+
+/** A run step by step; with `watch`, follows a run in progress (started in another terminal) until it ends. */
+export async function pipelineStatus(
+  ctx: Context,
+  out: Output,
+  runId?: string,
+  watch?: Omit<FollowOptions, 'print'>,
+): Promise<void> {
+  const id = findRun(ctx, runId).runId;
+  if (watch) {
+    const final = await follow(async () => snapshot(findRun(ctx, id)), {
+      ...watch,
+      print: ctx.json ? () => undefined : (line) => process.stderr.write(`${line}\n`),
+    });
+    out.result(findRun(ctx, id), () => `run ${id}: ${final.status}`);
+    if (final.status !== 'Succeeded')
+      throw new CliError(
+        `pipeline run ${id} ${final.status}`,
+        `see ${join(ctx.dxopsHome, 'runs', id)}/<Step>/stderr.log`,
+      );
+    return;
+  }
+  const run = findRun(ctx, id);
   out.result(run, () =>
     [
       `run ${run.runId}: ${run.status}`,
@@ -147,23 +166,5 @@ export function pipelineStatus(ctx: Context, out: Output, runId?: string): void 
         run.steps.map((s) => [s.name, s.status, s.seconds, s.message?.split('\n')[0]]),
       ),
     ].join('\n'),
-  );
-}
-
-/** Copies files into the local raw zone (`<DXOPS_HOME>/raw/<source>/`), where the next run's Ingest reads them. */
-export function dataUpload(ctx: Context, out: Output, path: string, source: string): void {
-  if (!existsSync(path)) throw new CliError(`${path} does not exist`);
-  const files = statSync(path).isDirectory() ? readdirSync(path).map((f) => join(path, f)) : [path];
-  const target = join(ctx.dxopsHome, 'raw', source);
-  mkdirSync(target, { recursive: true });
-  const copied = files
-    .filter((f) => statSync(f).isFile())
-    .map((f) => {
-      copyFileSync(f, join(target, basename(f)));
-      return { file: f, to: join(target, basename(f)), bytes: statSync(f).size };
-    });
-  out.result(
-    { source, files: copied },
-    () => `${copied.length} file(s) copied to ${target}; the next 'dxops pipeline start --local' ingests them`,
   );
 }

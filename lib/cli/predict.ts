@@ -2,14 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from './errors';
 import { type Output, table } from './output';
-
-interface Candidate {
-  rank: number;
-  diseaseId: string;
-  name: string;
-  category: string;
-  probability: number;
-}
+import { postDiagnosis } from './service-client';
 
 export async function predictFile(out: Output, input: string, url: string, token?: string): Promise<void> {
   let body: string;
@@ -18,27 +11,7 @@ export async function predictFile(out: Output, input: string, url: string, token
   } catch (err) {
     throw new CliError(`${input} is not a readable JSON file: ${(err as Error).message}`);
   }
-  let res: Response;
-  try {
-    res = await fetch(`${url.replace(/\/$/, '')}/v1/diagnoses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body,
-    });
-  } catch (err) {
-    throw new CliError(
-      `cannot reach the service at ${url}: ${(err as Error).message}`,
-      "start it with 'make serve', or pass --url",
-    );
-  }
-  const result = (await res.json()) as {
-    message?: string;
-    differential?: Candidate[];
-    orphanSuspicion?: number;
-    specialistReview?: boolean;
-    modelVersion?: string;
-  };
-  if (!res.ok) throw new CliError(`the service answered ${res.status}: ${result.message ?? JSON.stringify(result)}`);
+  const result = await postDiagnosis(url, token, body);
   out.result(result, () =>
     [
       `model ${result.modelVersion}; orphan suspicion ${result.orphanSuspicion?.toFixed(2)}${result.specialistReview ? '; specialist review advised' : ''}`,

@@ -2,14 +2,17 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { type ApprovalStatus, LocalRegistry } from '../../pipelines/definition/local-registry';
-import * as remote from './aws-commands';
+import { setting } from './aws';
+import * as remoteModels from './aws-models';
+import * as remote from './aws-pipeline';
 import { assertFormat, FORMATS } from './cases';
 import { type Context, type GlobalOptions, REPO_ROOT, resolveContext } from './context';
 import { CliError } from './errors';
-import { evaluatePackage } from './evaluate';
+import { type EvaluationResult, evaluateEndpoint, evaluatePackage } from './evaluate';
 import * as local from './local-commands';
 import { Output, pct } from './output';
 import { predictFile } from './predict';
+import { assertSource, SOURCES, uploadLocal, uploadS3 } from './upload';
 
 const env = process.env;
 
@@ -35,6 +38,20 @@ function params(list: string[] = []): Record<string, string> {
   );
 }
 
+function seconds(value: string, option: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new CliError(`${option} ${value}: expected a positive number`);
+  return n;
+}
+
+/** How often and how long `--watch` looks: 2 s locally (a file read), 30 s on AWS (API calls). */
+function watchOptions(ctx: Context, o: { interval?: string; timeout?: string }) {
+  return {
+    intervalMs: seconds(o.interval ?? (ctx.mode === 'local' ? '2' : '30'), '--interval') * 1000,
+    timeoutMs: seconds(o.timeout ?? '720', '--timeout') * 60_000,
+  };
+}
+
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
 export function buildProgram(): Command {
@@ -56,20 +73,25 @@ export function buildProgram(): Command {
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
       if (ctx.mode === 'local') return local.modelsList(ctx, out);
-      return remote.modelsList(
+      return remoteModels.modelsList(
         ctx,
         out,
-        remote.setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'),
+        setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'),
       );
     });
   models
     .command('show <version>')
     .description('one version: status, metrics, package')
-    .action((v, _o, cmd) => {
+    .option('--group <name>', 'model package group (AWS)', env.DXOPS_MODEL_PACKAGE_GROUP)
+    .action(async (v, o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      if (ctx.mode !== 'local')
-        throw new CliError('models show is local only for now', 'use --local, or dxops models list on AWS');
-      local.modelsShow(ctx, out, version(v));
+      if (ctx.mode === 'local') return local.modelsShow(ctx, out, version(v));
+      return remoteModels.modelsShow(
+        ctx,
+        out,
+        setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'),
+        version(v),
+      );
     });
   for (const [name, status] of [
     ['approve', 'Approved'],
@@ -84,10 +106,10 @@ export function buildProgram(): Command {
         const { ctx, out } = ctxOf(cmd);
         if (ctx.mode === 'local')
           return local.modelsSetStatus(ctx, out, version(v), status as ApprovalStatus, o.reason);
-        return remote.modelsSetStatus(
+        return remoteModels.modelsSetStatus(
           ctx,
           out,
-          remote.setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'),
+          setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'),
           version(v),
           status,
           o.reason,
@@ -101,8 +123,11 @@ export function buildProgram(): Command {
   );
   pipeline
     .command('start')
-    .description('start a run (locally: runs it now, step by step)')
+    .description('start a run (locally: runs it now, step by step; on AWS --watch follows it)')
     .option('--param <Name=value>', 'pipeline parameter (repeatable)', collect)
+    .option('--watch', 'AWS: follow the execution step by step until it ends, as pipeline status --watch')
+    .option('--interval <seconds>', 'time between two looks with --watch (default: 30)')
+    .option('--timeout <minutes>', 'give up watching after this long (default: 720)')
     .addOption(pipelineName)
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
@@ -110,17 +135,23 @@ export function buildProgram(): Command {
       return remote.pipelineStart(
         ctx,
         out,
-        remote.setting('DXOPS_PIPELINE_NAME', o.pipeline, 'the pipeline name'),
+        setting('DXOPS_PIPELINE_NAME', o.pipeline, 'the pipeline name'),
         params(o.param),
+        o.watch ? watchOptions(ctx, o) : undefined,
       );
     });
   pipeline
     .command('status [execution]')
-    .description('step-by-step status of a run (default: the latest local run)')
-    .action(async (execution, _o, cmd) => {
+    .description('step-by-step status of a run (default: the latest run); --watch follows it until it ends')
+    .option('--watch', 'print each step as its status changes, until the run ends (exit 1 unless it succeeds)')
+    .option('--interval <seconds>', 'time between two looks with --watch (default: 2 locally, 30 on AWS)')
+    .option('--timeout <minutes>', 'give up watching after this long (default: 720)')
+    .addOption(pipelineName)
+    .action(async (execution, o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      if (ctx.mode === 'local') return local.pipelineStatus(ctx, out, execution);
-      return remote.pipelineStatus(ctx, out, remote.setting('EXECUTION', execution, 'the pipeline execution ARN'));
+      const watch = o.watch ? watchOptions(ctx, o) : undefined;
+      if (ctx.mode === 'local') return local.pipelineStatus(ctx, out, execution, watch);
+      return remote.pipelineStatus(ctx, out, execution, o.pipeline, watch);
     });
   pipeline
     .command('list')
@@ -129,7 +160,7 @@ export function buildProgram(): Command {
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
       if (ctx.mode === 'local') return local.pipelineList(ctx, out);
-      return remote.pipelineList(ctx, out, remote.setting('DXOPS_PIPELINE_NAME', o.pipeline, 'the pipeline name'));
+      return remote.pipelineList(ctx, out, setting('DXOPS_PIPELINE_NAME', o.pipeline, 'the pipeline name'));
     });
 
   const retrain = program.command('retrain').description('the retraining workflow');
@@ -147,7 +178,7 @@ export function buildProgram(): Command {
       return remote.retrainStart(
         ctx,
         out,
-        remote.setting('DXOPS_RETRAINING_STATE_MACHINE', o.stateMachine, 'the state machine ARN'),
+        setting('DXOPS_RETRAINING_STATE_MACHINE', o.stateMachine, 'the state machine ARN'),
         o.reason,
       );
     });
@@ -157,7 +188,7 @@ export function buildProgram(): Command {
     .action(async (execution, _o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
       if (ctx.mode === 'local') return local.pipelineStatus(ctx, out, execution);
-      return remote.retrainStatus(ctx, out, remote.setting('EXECUTION', execution, 'the execution ARN'));
+      return remote.retrainStatus(ctx, out, setting('EXECUTION', execution, 'the execution ARN'));
     });
   retrain
     .command('history')
@@ -169,7 +200,7 @@ export function buildProgram(): Command {
       return remote.retrainHistory(
         ctx,
         out,
-        remote.setting('DXOPS_RETRAINING_STATE_MACHINE', o.stateMachine, 'the state machine ARN'),
+        setting('DXOPS_RETRAINING_STATE_MACHINE', o.stateMachine, 'the state machine ARN'),
       );
     });
 
@@ -178,53 +209,48 @@ export function buildProgram(): Command {
     .description('the raw zone')
     .command('upload <path>')
     .description('add raw files for the next ingestion (AWS: S3 with SSE-KMS and checksums)')
-    .requiredOption('--source <name>', 'ddxplus | kaggle | phenopackets')
+    .requiredOption('--source <name>', SOURCES.join(' | '))
     .option('--bucket <name>', 'raw bucket (AWS)', env.DXOPS_RAW_BUCKET)
     .option('--kms-key <id>', 'KMS key for SSE-KMS (AWS; default: the bucket key)')
     .action(async (path, o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      if (!['ddxplus', 'kaggle', 'phenopackets'].includes(o.source))
-        throw new CliError(`unknown source '${o.source}'`, 'use --source ddxplus|kaggle|phenopackets');
-      if (ctx.mode === 'local') return local.dataUpload(ctx, out, path, o.source);
-      const progress =
-        ctx.json || !process.stderr.isTTY
-          ? undefined
-          : (done: number, total: number) => void process.stderr.write(`\r${Math.round((done / total) * 100)}%`);
-      return remote.dataUpload(
-        ctx,
-        out,
-        path,
-        o.source,
-        remote.setting('DXOPS_RAW_BUCKET', o.bucket, 'the raw bucket'),
-        o.kmsKey,
-        progress,
-      );
+      assertSource(o.source);
+      if (ctx.mode === 'local') return uploadLocal(ctx, out, path, o.source);
+      return uploadS3(ctx, out, path, o.source, setting('DXOPS_RAW_BUCKET', o.bucket, 'the raw bucket'), o.kmsKey);
     });
 
   program
     .command('evaluate')
-    .description('metrics of the approved (or given) model on a labeled file, without retraining')
+    .description(
+      'metrics of a model on a labeled file: a version of the local registry (default: the approved one), or the service at --url',
+    )
     .requiredOption('--format <format>', FORMATS.join('|'))
     .requiredOption('--input <path>', 'file (or directory of phenopackets)')
     .option('--model <version>', 'registry version (default: the approved one)')
+    .option('--url <url>', 'evaluate the running service at this base URL instead (local or deployed)')
+    .option('--token <jwt>', 'bearer token (deployed service)', env.DXOPS_TOKEN)
     .action(async (o, cmd) => {
       const { ctx, out } = ctxOf(cmd);
-      const reg = new LocalRegistry(ctx.dxopsHome);
-      const pkg = o.model ? reg.get(version(o.model)) : reg.approvedVersion();
-      if (!pkg)
-        throw new CliError(
-          'no approved model in the local registry',
-          "run 'make demo' or approve a version (dxops models approve N --reason ...)",
-        );
-      const result = await evaluatePackage(
-        reg.packagePath(pkg),
-        assertFormat(o.format),
-        o.input,
-        join(REPO_ROOT, 'pipelines', 'mappings'),
-      );
+      const format = assertFormat(o.format);
+      const mappings = join(REPO_ROOT, 'pipelines', 'mappings');
+      if (o.url && o.model)
+        throw new CliError('--model and --url exclude each other', 'the service at --url serves its own version');
+      let result: EvaluationResult;
+      if (o.url) {
+        result = await evaluateEndpoint(o.url, o.token, format, o.input, mappings);
+      } else {
+        const reg = new LocalRegistry(ctx.dxopsHome);
+        const pkg = o.model ? reg.get(version(o.model)) : reg.approvedVersion();
+        if (!pkg)
+          throw new CliError(
+            'no approved model in the local registry',
+            "run 'make demo' or approve a version (dxops models approve N --reason ...), or pass --url",
+          );
+        result = await evaluatePackage(reg.packagePath(pkg), format, o.input, mappings);
+      }
       out.result(result, () =>
         [
-          `model ${result.modelVersion} on ${result.n} ${result.format} cases (${result.outsideCatalog} with a diagnosis outside the catalog, counted as misses; ${result.rejected} unreadable)`,
+          `model ${result.modelVersion}${o.url ? ` at ${o.url}` : ''} on ${result.n} ${result.format} cases (${result.outsideCatalog} with a diagnosis outside the catalog, counted as misses; ${result.rejected} unreadable)`,
           `top-1 ${pct(result.top1)}  top-3 ${pct(result.top3)}  top-10 ${pct(result.top10)}  MRR ${pct(result.mrr)}`,
         ].join('\n'),
       );

@@ -1,7 +1,8 @@
 /**
  * The embedded default's raw and reference zones. In AWS they are S3 prefixes; here they are directories under
  * DXOPS_HOME, seeded once from the data vendored in the repository. Files a user adds later (for example with
- * `dxops data upload --local`) stay: seeding never overwrites.
+ * `dxops data upload --local`) stay: seeding never overwrites. The local service's audit and feedback folders are
+ * linked into the raw zone's `feedback/`, so the next run learns from what clinicians confirmed or corrected.
  */
 import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ export function stageDefaults(dxopsHome: string, repoRoot: string): StagedZones 
   // Raw zone: what an upload would bring (the ingest job reads the DDXPlus knowledge files next to the patients).
   for (const f of DDXPLUS) copy(join(data, 'ddxplus', f), join(raw, 'ddxplus'));
   copy(join(data, 'kaggle-disease-symptom-prediction', 'dataset.csv'), join(raw, 'kaggle'));
+  linkServiceRecords(dxopsHome, join(raw, 'feedback'));
   // Reference zone: read-only release files, linked rather than copied.
   mkdirSync(reference, { recursive: true });
   const links: [string, string][] = [
@@ -37,4 +39,18 @@ export function stageDefaults(dxopsHome: string, repoRoot: string): StagedZones 
     if (!existsSync(link)) symlinkSync(target, link);
   }
   return { raw, reference };
+}
+
+/** raw/feedback/audit -> DXOPS_HOME/audit and raw/feedback/labels -> DXOPS_HOME/feedback (the service's files). */
+function linkServiceRecords(dxopsHome: string, feedbackDir: string): void {
+  mkdirSync(feedbackDir, { recursive: true });
+  for (const [name, folder] of [
+    ['audit', 'audit'],
+    ['labels', 'feedback'],
+  ]) {
+    const target = join(dxopsHome, folder);
+    mkdirSync(target, { recursive: true });
+    const link = join(feedbackDir, name);
+    if (!existsSync(link)) symlinkSync(target, link);
+  }
 }

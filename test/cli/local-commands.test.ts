@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalRegistry } from '../../pipelines/definition/local-registry';
@@ -62,8 +63,114 @@ describe('dxops on the embedded default', () => {
     writeFileSync(file, '{}\n');
     const { stdout } = await runCli(['--local', '--home', home, 'data', 'upload', file, '--source', 'phenopackets']);
     expect(stdout).toContain('1 file(s) copied');
+    expect(stdout).toContain(createHash('sha256').update('{}\n').digest('hex'));
     expect(existsSync(join(home, 'raw', 'phenopackets', 'cases.jsonl'))).toBe(true);
     const bad = await runCli(['--local', '--home', home, 'data', 'upload', file, '--source', 'emr']);
     expect(bad.error?.message).toBe("unknown source 'emr'");
+  });
+});
+
+describe('dxops pipeline status --watch and data upload checksums (embedded default)', () => {
+  const writeRun = (home: string, status: string, steps: { name: string; status: string; message?: string }[]) => {
+    const dir = join(home, 'runs', '20261201-090000');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'run.json'),
+      JSON.stringify({ runId: '20261201-090000', status, startedAt: '2026-12-01T09:00:00Z', parameters: {}, steps }),
+    );
+  };
+
+  const watch = (home: string, timeoutMinutes: string) =>
+    runCli([
+      '--local',
+      '--home',
+      home,
+      'pipeline',
+      'status',
+      '--watch',
+      '--interval',
+      '0.05',
+      '--timeout',
+      timeoutMinutes,
+    ]);
+
+  test('--watch prints each step as it changes until the run ends, and fails when the run fails', async () => {
+    // GIVEN a run in progress that another terminal's runner moves on while we watch
+    const home = mkdtempSync(join(tmpdir(), 'dxops-cli-'));
+    writeRun(home, 'Executing', [{ name: 'Ingest', status: 'Executing' }]);
+    const later = [
+      () =>
+        writeRun(home, 'Executing', [
+          { name: 'Ingest', status: 'Succeeded' },
+          { name: 'TrainModel', status: 'Executing' },
+        ]),
+      () =>
+        writeRun(home, 'Failed', [
+          { name: 'Ingest', status: 'Succeeded' },
+          { name: 'TrainModel', status: 'Failed', message: 'out of memory\nTraceback ...' },
+        ]),
+    ];
+    const timers = later.map((f, i) => setTimeout(f, 400 * (i + 1)));
+    // WHEN
+    const { stderr, stdout, error } = await watch(home, '1');
+    timers.forEach(clearTimeout);
+    // THEN
+    expect(stderr.split('\n').filter(Boolean)).toEqual([
+      'run 20261201-090000: Executing',
+      '▶ Ingest executing',
+      '✔ Ingest succeeded',
+      '▶ TrainModel executing',
+      '✘ TrainModel failed: out of memory',
+      'run 20261201-090000 failed',
+    ]);
+    expect(stdout).toContain('run 20261201-090000: Failed');
+    expect(error?.message).toBe('pipeline run 20261201-090000 Failed');
+    expect(error?.hint).toContain(join(home, 'runs', '20261201-090000'));
+  });
+
+  test('--watch gives up after --timeout on a run that never ends', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'dxops-cli-'));
+    writeRun(home, 'Executing', [{ name: 'Ingest', status: 'Executing' }]);
+    const { error } = await watch(home, '0.005');
+    expect(error?.message).toMatch(/is still Executing after/);
+  });
+
+  test('data upload of a directory reports the SHA-256 of each verified copy', async () => {
+    // GIVEN
+    const home = mkdtempSync(join(tmpdir(), 'dxops-cli-'));
+    const dir = join(home, 'cases');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.json'), '{"id":"a"}');
+    writeFileSync(join(dir, 'b.json'), '{"id":"b"}');
+    // WHEN
+    const { stdout } = await runCli([
+      '--local',
+      '--home',
+      home,
+      '--json',
+      'data',
+      'upload',
+      dir,
+      '--source',
+      'phenopackets',
+    ]);
+    // THEN
+    const { files } = JSON.parse(stdout);
+    expect(files.map((f: { sha256: string }) => f.sha256)).toEqual(
+      ['{"id":"a"}', '{"id":"b"}'].map((s) => createHash('sha256').update(s).digest('hex')),
+    );
+    expect(readFileSync(join(home, 'raw', 'phenopackets', 'b.json'), 'utf8')).toBe('{"id":"b"}');
+    const missing = await runCli([
+      '--local',
+      '--home',
+      home,
+      'data',
+      'upload',
+      join(home, 'nope'),
+      '--source',
+      'kaggle',
+    ]);
+    expect(missing.error?.message).toBe(`${join(home, 'nope')} does not exist`);
+    expect(missing.error?.hint).toBe('give a file or a directory of files');
   });
 });

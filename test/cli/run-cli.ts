@@ -3,10 +3,15 @@ import { CliError } from '../../lib/cli/errors';
 import { buildProgram } from '../../lib/cli/program';
 
 /** Runs the dxops command tree in-process and captures what it prints; errors come back as CliError. */
-export async function runCli(args: string[]): Promise<{ stdout: string; error?: CliError }> {
+export async function runCli(args: string[]): Promise<{ stdout: string; stderr: string; error?: CliError }> {
   let stdout = '';
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += chunk.toString();
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
     return true;
   });
   try {
@@ -14,12 +19,13 @@ export async function runCli(args: string[]): Promise<{ stdout: string; error?: 
       .exitOverride()
       .configureOutput({ writeErr: () => undefined })
       .parseAsync(['node', 'dxops', ...args]);
-    return { stdout };
-  } catch (err) {
-    if (err instanceof CliError) return { stdout, error: err };
-    if (err instanceof CommanderError) return { stdout, error: new CliError(err.message) };
-    throw err;
+    return { stdout, stderr };
+  } catch (e) {
+    if (e instanceof CliError) return { stdout, stderr, error: e };
+    if (e instanceof CommanderError) return { stdout, stderr, error: new CliError(e.message) };
+    throw e;
   } finally {
-    spy.mockRestore();
+    out.mockRestore();
+    err.mockRestore();
   }
 }

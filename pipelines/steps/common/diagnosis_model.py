@@ -15,12 +15,21 @@ import numpy as np
 from common.features import CommonFeatureSpec, Request, closure_of
 from common.io import read_json
 from common.orphan_model import OrphanMatrices, OrphanParams, OrphanScorer, build_matrices
+from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
 
 
 def suspicion_features(
-    orphan_scores: np.ndarray, common_probs: np.ndarray, req: Request, evidence: np.ndarray
+    orphan_scores: np.ndarray,
+    common_probs: np.ndarray,
+    req: Request,
+    evidence: np.ndarray,
+    covered: np.ndarray,
 ) -> np.ndarray:
+    """``covered[t]`` is 1 when term t switches on a questionnaire answer (CommonFeatureSpec.covered_terms): the
+    share of the findings the common model can read at all. A DDXPlus patient's findings all come from its answers;
+    a rare-disease patient's mostly do not (a seizure reads as a questionnaire answer, microcephaly does not)."""
     n_obs = len(req.observed)
+    coverage = float(covered[req.observed].mean()) if n_obs else 1.0
     return np.array(
         [
             float(orphan_scores.max()) / max(1, n_obs),
@@ -28,6 +37,7 @@ def suspicion_features(
             np.log1p(n_obs),
             np.log1p(float(evidence.sum())),
             np.log1p(len(req.tokens)),
+            coverage,
         ],
         np.float32,
     )
@@ -60,15 +70,20 @@ class DiagnosisModel:
         sus = read_json(model_dir / "suspicion.json")
         self.suspicion = Suspicion(np.array(sus["coef"], np.float32), sus["intercept"])
         self.n_common = sum(1 for d in self.catalog if d["category"] == "common")
+        self.covered = self.spec.covered_terms(self.matrices.full_ancestors)
+        self.outside = outside_profile_matrix(self.spec.tokens, self.catalog[: self.n_common])
+        self.profile_penalty = float(read_json(model_dir / "common-profile.json")["penalty"])
 
     def parts(self, req: Request):
         closure = closure_of(req.observed, self.matrices.full_ancestors)
         x = self.spec.vector(req, closure, self.ordinal)
-        common = self.common.predict_proba(x[None, :])[0].astype(np.float32)
+        common = apply_profile_penalty(
+            self.common.predict_proba(x[None, :])[0], req.tokens, self.outside, self.profile_penalty
+        )
         scores = self.scorer.scores(req.observed, req.excluded, req.age, req.sex)
         orphan = self.scorer.probabilities(req.observed, req.excluded, req.age, req.sex)
         evidence = x[: len(self.spec.tokens)]
-        s = self.suspicion(suspicion_features(scores, common, req, evidence))
+        s = self.suspicion(suspicion_features(scores, common, req, evidence, self.covered))
         return common, orphan, scores, s
 
     def predict(self, req: Request) -> tuple[np.ndarray, float]:

@@ -53,6 +53,12 @@ class CommonFeatureSpec:
     def width(self) -> int:
         return len(self.tokens) + len(self.ordinal) + 4
 
+    def covered_terms(self, full_ancestors: list[list[int]]) -> np.ndarray:
+        """[T] 1.0 for each vocabulary term that switches on a questionnaire token (it is a mapped term or a more
+        specific one), the same rule as ``evidence_vector``."""
+        mapped = set(self.mapped_terms)
+        return np.array([1.0 if mapped.intersection(a) else 0.0 for a in full_ancestors], np.float32)
+
     def ordinal_matrix(self) -> np.ndarray:
         """[E, O]: token -> its scale value / max, so evidence @ matrix gives the ordinal features."""
         index = {t: i for i, t in enumerate(self.tokens)}

@@ -27,6 +27,18 @@ def _common_graph(model: DiagnosisModel) -> onnx.ModelProto:
     return compose.add_prefix(converted, "common_")
 
 
+def _profile_penalty(g: GraphBuilder, model: DiagnosisModel, given: str) -> str:
+    """softmax(log p - penalty * (count - min count)), count = given answers outside each condition's evidence
+    list, as common/questionnaire_profile.py computes it."""
+    probs = g.op("Reshape", ["common_probabilities", g.const([-1], "m1", np.int64)])
+    if model.profile_penalty == 0.0:
+        return probs
+    counts = g.op("MatMul", [given, g.const(model.outside, "outside_profile")])
+    counts = g.op("Sub", [counts, g.op("ReduceMin", [counts], keepdims=1)])
+    penalty = g.op("Mul", [counts, g.const(np.float32(model.profile_penalty), "profile_penalty")])
+    return g.op("Softmax", [g.op("Sub", [g.op("Log", [probs]), penalty])], axis=0)
+
+
 def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     g = GraphBuilder("g_")
     n_terms = len(model.vocabulary["terms"])
@@ -84,7 +96,7 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     g.nodes.append(
         helper.make_node("Concat", [ev_row, ordinal, tail], ["common_X"], axis=1, name="common_features")
     )
-    common_probs = g.op("Reshape", ["common_probabilities", g.const([-1], "m1", np.int64)])
+    common_probs = _profile_penalty(g, model, given)
 
     # --- orphan ranker
     scores = orphan_scores(g, m, model.params, "observed", "excluded", "age", "sex", closure)
@@ -94,7 +106,7 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     )
     orphan_probs = g.op("Reshape", [orphan_probs, g.const([-1], "m1", np.int64)])
 
-    # --- orphan suspicion: logistic regression over five summary features (see common/diagnosis_model.py)
+    # --- orphan suspicion: logistic regression over six summary features (see common/diagnosis_model.py)
     n_obs = g.op(
         "ReduceSum",
         [g.op("Cast", [g.op("Less", ["observed", g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)],
@@ -110,7 +122,15 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     f4 = g.op(
         "Log", [g.op("Add", [g.op("ReduceSum", [given], keepdims=1), g.const(np.float32([1]), "one_v5")])]
     )
-    feats = g.op("Concat", [f0, f1, f2, f3, f4], axis=0)
+    # f5: share of the observed terms that switch on a questionnaire answer (1 without observed terms)
+    covered = g.const(np.append(model.covered, np.float32(0)).astype(np.float32), "covered_terms")
+    n_covered = g.op("ReduceSum", [g.op("Gather", [covered, "observed"])], keepdims=1)
+    no_obs = g.op("Cast", [g.op("Equal", [n_obs, g.const(np.float32([0]), "zero_v")])], to=TensorProto.FLOAT)
+    f5 = g.op(
+        "Div",
+        [g.op("Add", [n_covered, no_obs]), g.op("Max", [n_obs, g.const(np.float32([1]), "one_v7")])],
+    )
+    feats = g.op("Concat", [f0, f1, f2, f3, f4, f5], axis=0)
     logit = g.op(
         "Add",
         [

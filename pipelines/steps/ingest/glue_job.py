@@ -24,7 +24,15 @@ if (
 from ingest.pipeline import Options, run  # noqa: E402
 
 REQUIRED = ("raw_uri", "processed_uri", "quarantine_uri", "report_uri")
-OPTIONAL = ("ingestion_date", "hpo_uri", "mappings_uri", "ddxplus_uri", "kaggle_uri", "phenopackets_uri")
+OPTIONAL = (
+    "ingestion_date",
+    "hpo_uri",
+    "mappings_uri",
+    "ddxplus_uri",
+    "kaggle_uri",
+    "phenopackets_uri",
+    "feedback_uri",
+)
 GLUE_ONLY = ("database", "table")  # the Data Catalog table to register the new partitions in
 
 

@@ -34,6 +34,9 @@ class Options:
     ddxplus_uri: str | None = None  # default <raw_uri>/ddxplus; the same for kaggle and phenopackets
     kaggle_uri: str | None = None
     phenopackets_uri: str | None = None
+    feedback_uri: str | None = (
+        None  # the service's audit/ and feedback/ JSON Lines (default <raw_uri>/feedback)
+    )
 
     def source_roots(self) -> dict[str, str]:
         raw = self.raw_uri.rstrip("/")

@@ -1,7 +1,9 @@
 """Spark readers: list each source's files, read them without losing line numbers, and stage every record.
 
 CSV files go through textFile + zipWithIndex (large files still split across tasks, and the line number is the
-row key); phenopacket files are small, so wholeTextFiles reads each one whole."""
+row key); phenopacket files are small, so wholeTextFiles reads each one whole. Feedback files (the service's
+feedback and audit JSON Lines) are read whole too and grouped by requestId, so each label meets its request's
+audit record (ingest/feedback.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pyspark import RDD
 from pyspark.broadcast import Broadcast
 from pyspark.sql import SparkSession
 
-from ingest import staging
+from ingest import feedback, staging
 from ingest.storage import IngestError, list_files
 
 # source -> (folder under raw_uri, file name endings it reads)
@@ -21,7 +23,9 @@ LAYOUT = {
     "ddxplus": ("ddxplus", (".csv",)),
     "kaggle": ("kaggle", (".csv",)),
     "phenopacket": ("phenopackets", (".json", ".jsonl")),
+    "feedback": ("feedback", (".jsonl",)),
 }
+WHOLE_FILE_SOURCES = ("phenopacket", "feedback")  # no CSV header to check
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def discover(spark: SparkSession, roots: dict[str, str]) -> list[InputFile]:
     found = []
     for source, root in roots.items():
         for uri, name in list_files(spark, root, LAYOUT[source][1]):
-            if source == "phenopacket":
+            if source in WHOLE_FILE_SOURCES:
                 found.append(InputFile(source, uri, name))
                 continue
             # An empty file holds no records: no header to check, and it shows in the report with zero rows.
@@ -51,10 +55,13 @@ def discover(spark: SparkSession, roots: dict[str, str]) -> list[InputFile]:
 def stage_all(spark: SparkSession, files: list[InputFile], ref: Broadcast) -> RDD:
     """One staged row per record read, across all files (an RDD of ``record.STAGED_SCHEMA`` tuples)."""
     sc = spark.sparkContext
-    parts = [_csv_rows(sc, f, ref) for f in files if f.source != "phenopacket"]
+    parts = [_csv_rows(sc, f, ref) for f in files if f.source not in WHOLE_FILE_SOURCES]
     packets = [f for f in files if f.source == "phenopacket"]
     if packets:
         parts.append(_json_rows(sc, packets, ref))
+    labels = [f for f in files if f.source == "feedback"]
+    if labels:
+        parts.append(_feedback_rows(sc, labels, ref))
     return sc.union(parts) if parts else sc.emptyRDD()
 
 
@@ -87,3 +94,23 @@ def _json_rows(sc, files: list[InputFile], ref: Broadcast) -> RDD:
         return staging.stage_json_file("phenopacket", names.get(uri, uri), text, ref.value)
 
     return sc.wholeTextFiles(",".join(names)).flatMap(stage_file)
+
+
+def _feedback_rows(sc, files: list[InputFile], ref: Broadcast) -> RDD:
+    names = {f.uri: f.name for f in files}
+
+    def lines(item):
+        uri, text = item
+        name = names.get(uri, uri)
+        return [
+            feedback.classify_line(name, n, line)
+            for n, line in enumerate(text.splitlines(), start=1)
+            if line.strip()
+        ]
+
+    return (
+        sc.wholeTextFiles(",".join(names))
+        .flatMap(lines)
+        .groupByKey()
+        .flatMap(lambda group: feedback.stage_request(group[1], ref.value))
+    )

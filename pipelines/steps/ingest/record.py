@@ -25,6 +25,8 @@ UNKNOWN_DIAGNOSIS = "unknown_diagnosis"
 UNSUPPORTED_DIAGNOSIS = "unsupported_diagnosis"
 NO_VALID_PHENOTYPE = "no_valid_phenotype"
 DUPLICATE = "duplicate"
+SUPERSEDED = "superseded"  # an earlier feedback for a request that a later one corrects
+FEEDBACK_WITHOUT_INPUT = "feedback_without_input"  # a label whose request has no audit record
 
 # Term notes: terms that did not make it into `phenotypes` as written; counted in the data-quality report.
 UNRESOLVED_HPO = "unresolved_hpo"

@@ -27,18 +27,18 @@ def stage_csv_line(
     source: str, file: str, line: int, text: str, header: list[str], problem: str | None, ref: Reference
 ) -> tuple:
     if problem:
-        return _rejected(source, file, line, json.dumps(text), r.BAD_HEADER, f"file {file}: {problem}")
+        return rejected(source, file, line, json.dumps(text), r.BAD_HEADER, f"file {file}: {problem}")
     try:
         fields = next(csv.reader([text]))
     except csv.Error as err:
-        return _rejected(source, file, line, json.dumps(text), r.MALFORMED_ROW, f"not a CSV row: {err}")
+        return rejected(source, file, line, json.dumps(text), r.MALFORMED_ROW, f"not a CSV row: {err}")
     names = [h.strip() for h in header]
     fits = len(fields) == len(names)
     raw = json.dumps(dict(zip(names, fields, strict=True)) if fits and all(names) else fields)
     if source == "kaggle":
         return stage(source, file, line, raw, parsers.parse_kaggle, fields, ref)
     if not fits:
-        return _rejected(
+        return rejected(
             source, file, line, raw, r.MALFORMED_ROW, f"{len(fields)} fields, header has {len(names)}"
         )
     return stage(source, file, line, raw, parsers.parse_ddxplus, dict(zip(names, fields, strict=True)), ref)
@@ -48,7 +48,7 @@ def stage_json_file(source: str, file: str, text: str, ref: Reference) -> list[t
     rows = []
     for line, raw, document, error in parsers.split_json_documents(text):
         if error:
-            rows.append(_rejected(source, file, line, raw, r.MALFORMED_JSON, error))
+            rows.append(rejected(source, file, line, raw, r.MALFORMED_JSON, error))
         else:
             rows.append(stage(source, file, line, raw, parsers.parse_phenopacket, document, ref))
     return rows
@@ -58,7 +58,7 @@ def stage(source: str, file: str, line: int, raw: str, parse: Callable[..., pars
     try:
         parsed = parse(*args)
     except r.InvalidRecordError as rejection:
-        return _rejected(source, file, line, raw, rejection.code, rejection.reason, rejection.notes)
+        return rejected(source, file, line, raw, rejection.code, rejection.reason, rejection.notes)
     rec = parsed.record
     return (
         source,
@@ -80,7 +80,7 @@ def stage(source: str, file: str, line: int, raw: str, parse: Callable[..., pars
     )
 
 
-def _rejected(source, file, line, raw, code, reason, notes=()) -> tuple:
+def rejected(source, file, line, raw, code, reason, notes=()) -> tuple:
     nones = (None,) * 7
     return (
         source,

@@ -43,7 +43,8 @@ _GENERIC = {
 
 
 def common_entries(conditions: dict[str, dict], evidence_hpo: dict[str, str]) -> list[dict]:
-    """One catalog entry per DDXPlus condition; its phenotypes are its evidences that map to HPO."""
+    """One catalog entry per DDXPlus condition; its phenotypes are its evidences that map to HPO, and
+    ``evidences`` lists every questionnaire evidence code the condition can produce (its profile)."""
     entries = []
     for name in sorted(conditions):
         cond = conditions[name]
@@ -60,6 +61,7 @@ def common_entries(conditions: dict[str, dict], evidence_hpo: dict[str, str]) ->
                 "phenotypes": [{"id": p, "frequency": 0.5} for p in phenotypes],
                 "excludedPhenotypes": [],
                 "genes": [],
+                "evidences": sorted(codes, key=lambda c: int(c.split("_")[1])),
             }
         )
     return entries

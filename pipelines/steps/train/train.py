@@ -1,7 +1,8 @@
 """TrainModel step: the common-disease model, the orphan ranker's tuned parameters and the orphan suspicion.
 
 Inputs: ``--processed-dir`` (canonical records, Parquet), ``--kb-dir`` (BuildKnowledgeBase output).
-Output (``--model-dir``): common-model.joblib, orphan-params.json, suspicion.json, training-report.json.
+Output (``--model-dir``): common-model.joblib, common-profile.json, orphan-params.json, suspicion.json,
+training-report.json.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from common.disease_split import is_tuning_disease
 from common.features import CommonFeatureSpec, Request, closure_of
 from common.io import read_json, write_json
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
+from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
 from common.records import RecordEncoder, holdout_split, load_records
 from common.simulate import Case, Noise, simulate_cases
-from train.common_model import featurize, train_common
+from train.common_model import PROFILE_PENALTY, featurize, train_common
 from train.orphan_tuning import (
     catalog_set,
     fit_temperature,
@@ -118,6 +120,12 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     log("fitting the orphan suspicion")
     scorer = OrphanScorer(matrices, params)
     ordm = spec.ordinal_matrix()
+    outside = outside_profile_matrix(spec.tokens, catalog[:n_common])
+    covered = spec.covered_terms(matrices.full_ancestors)
+
+    def common_probs(x: np.ndarray, req: Request) -> np.ndarray:
+        return apply_profile_penalty(common.predict_proba(x[None])[0], req.tokens, outside, PROFILE_PENALTY)
+
     n = min(600, len(requests))
     common_parts = []
     rng = np.random.default_rng(seed)
@@ -131,9 +139,10 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         common_parts.append(
             (
                 scorer.scores(req.observed, req.excluded, req.age, req.sex),
-                common.predict_proba(x[None])[0],
+                common_probs(x, req),
                 req,
                 x[: len(spec.tokens)],
+                covered,
             )
         )
     sus_cases = simulate_cases(
@@ -145,21 +154,25 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         seed + SIM_SUSPICION_SEED_OFFSET,
     )
     orphan_parts = []
-    for c in sus_cases:
+    for i, c in enumerate(sus_cases):
         req = Request(c.observed, c.excluded, [], c.age, c.sex)
+        if i % 2:  # as few findings as the common side's few-phenotype view: few findings alone mean nothing
+            req = few_phenotypes(req, rng)
         x = spec.vector(req, closure_of(req.observed, matrices.full_ancestors), ordm)
         orphan_parts.append(
             (
                 scorer.scores(req.observed, req.excluded, req.age, req.sex),
-                common.predict_proba(x[None])[0],
+                common_probs(x, req),
                 req,
                 x[: len(spec.tokens)],
+                covered,
             )
         )
     suspicion = fit_suspicion(common_parts, orphan_parts, seed)
 
     out.mkdir(parents=True, exist_ok=True)
     joblib.dump(common, out / "common-model.joblib")
+    write_json(out / "common-profile.json", {"penalty": PROFILE_PENALTY}, indent=2)
     write_json(out / "orphan-params.json", params.to_dict(), indent=2)
     write_json(out / "suspicion.json", suspicion.to_dict(), indent=2)
     train_acc = float(

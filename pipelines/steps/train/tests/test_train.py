@@ -31,7 +31,13 @@ def test_augmentation_adds_dropout_and_phenotype_only_copies():
 
 def test_train_main_writes_every_artifact_and_a_report(tiny_run):
     model_dir = tiny_run["model"]
-    for name in ("common-model.joblib", "orphan-params.json", "suspicion.json", "training-report.json"):
+    for name in (
+        "common-model.joblib",
+        "common-profile.json",
+        "orphan-params.json",
+        "suspicion.json",
+        "training-report.json",
+    ):
         assert (model_dir / name).exists(), name
     report = json.loads((model_dir / "training-report.json").read_text())
     assert report["trainRecords"]["common"] == 12  # 15 minus one held out per condition

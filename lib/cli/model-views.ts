@@ -1,0 +1,46 @@
+/** How a model version is shown, the same for the local registry and the SageMaker model package group. */
+import { pct, table } from './output';
+
+export interface ModelVersionView {
+  readonly version: number;
+  readonly status: string;
+  readonly createdAt?: string;
+  readonly modelVersion?: string;
+  readonly statusReason?: string;
+  /** The registry's headline metrics (docs/model-package.md), when known. */
+  readonly metrics?: Record<string, unknown>;
+}
+
+export const KEY_METRICS: [string, string][] = [
+  ['common', 'common.complete.top1'],
+  ['half-ev', 'common.halfEvidence.top1'],
+  ['orphan sim@10', 'orphan.simulated.top10'],
+  ['orphan lit@10', 'orphan.timesplit.top10'],
+];
+
+export function metric(metrics: Record<string, unknown> | undefined, path: string): unknown {
+  return path.split('.').reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], metrics);
+}
+
+/** Versions with their key metrics side by side; `*` marks the served one. */
+export function versionsTable(versions: readonly ModelVersionView[], served: number | undefined): string {
+  return table(
+    ['version', 'status', ...KEY_METRICS.map(([h]) => h), 'created', 'model version'],
+    versions.map((p) => [
+      `${p.version}${p.version === served ? '*' : ''}`,
+      p.status,
+      ...KEY_METRICS.map(([, path]) => pct(metric(p.metrics, path))),
+      p.createdAt?.slice(0, 16),
+      p.modelVersion,
+    ]),
+  );
+}
+
+/** One version: status with its reason, provenance lines, key metrics. */
+export function versionDetail(p: ModelVersionView, provenance: string[]): string {
+  return [
+    `version ${p.version} (${p.status}${p.statusReason ? `: ${p.statusReason}` : ''})`,
+    ...provenance,
+    ...KEY_METRICS.map(([h, path]) => `  ${h.padEnd(14)} ${pct(metric(p.metrics, path)) ?? '-'}`),
+  ].join('\n');
+}
