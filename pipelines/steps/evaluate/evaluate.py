@@ -54,6 +54,15 @@ def half_evidence(req: Request, tokens: list[str], hpo: dict[str, str], vindex: 
     return Request(sorted(observed), req.excluded, kept, req.age, req.sex)
 
 
+def evaluation_diseases(orphans: list[dict]) -> tuple[list[int], bool]:
+    """Positions of the annotated reporting diseases the simulated evaluation patients come from (the tuning and
+    suspicion patients come from the others, so no disease is seen twice), and whether there were none, so that
+    every annotated disease had to be used (tiny test catalogs)."""
+    annotated = [i for i, d in enumerate(orphans) if d["annotated"] and d["phenotypes"]]
+    reporting = [i for i in annotated if not is_tuning_disease(orphans[i]["id"])]
+    return (reporting, False) if reporting else (annotated, True)
+
+
 def evaluate_views(
     model: DiagnosisModel, views: dict[str, list[Request]], truths: list[int], names: dict
 ) -> tuple[dict, list, dict]:
@@ -108,12 +117,9 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
 
     log("orphan: simulated patients and time-split literature cases")
     orphans = [d for d in catalog if d["category"] == "orphan"]
-    # reporting diseases only: the tuning and suspicion patients are drawn from the others, so none is seen twice
-    ann = [
-        i
-        for i, d in enumerate(orphans)
-        if d["annotated"] and d["phenotypes"] and not is_tuning_disease(d["id"])
-    ]
+    ann, overlaps_tuning = evaluation_diseases(orphans)
+    if overlaps_tuning:
+        log("no annotated reporting disease: simulated patients are drawn from the tuning diseases too")
     pick = np.random.default_rng(SIM_EVAL_SEED).choice(ann, min(500, len(ann)), replace=False).tolist()
     sim = simulate_cases(orphans, vocab, sorted(pick), 1, Noise(), SIM_EVAL_SEED)
     sim_ranks, sim_susp, sim_probs = [], [], []
@@ -123,7 +129,7 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         sim_ranks.append(rank_of(probs, cindex[c.disease_id]))
         sim_susp.append(s)
         calib.append((float(probs.max()), int(np.argmax(probs)) == cindex[c.disease_id]))
-    orphan = {"simulated": ranking_metrics(sim_ranks)}
+    orphan = {"simulated": {**ranking_metrics(sim_ranks), "overlapsTuningDiseases": overlaps_tuning}}
     split_dir = kb / "timesplit"
     if (split_dir / "cases.json").exists():
         split = {n: read_json(split_dir / f"{n}.json") for n in ("vocabulary", "catalog", "cases")}

@@ -79,3 +79,16 @@ def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     assert set(families) == {"ageBand", "sex", "phenotypeCount", "system", "confidence", "predictedCategory"}
     assert abs(sum(families["sex"]["expected"]) - 1.0) < 1e-3
     assert "<svg" in (tiny_run["evaluation"] / "report.html").read_text()
+
+
+def test_simulated_evaluation_uses_reporting_diseases_and_says_when_it_cannot():
+    from common.disease_split import is_tuning_disease
+    from evaluate.evaluate import evaluation_diseases
+
+    ids = [f"OMIM:{i}" for i in range(20)]
+    orphans = [{"id": d, "annotated": True, "phenotypes": [{"id": "HP:1"}]} for d in ids]
+    picked, overlaps = evaluation_diseases(orphans)
+    assert picked and not overlaps
+    assert all(not is_tuning_disease(ids[i]) for i in picked)
+    tuning_only = [o for o in orphans if is_tuning_disease(o["id"])]
+    assert evaluation_diseases(tuning_only) == (list(range(len(tuning_only))), True)
