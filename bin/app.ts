@@ -59,6 +59,7 @@ function overrides(stage: string): StageOverrides {
       hostedZoneId: context(stage, 'hostedZoneId'),
       hostedZoneName: context(stage, 'hostedZoneName'),
       certificateArn: context(stage, 'certificateArn'),
+      signInDomainPrefix: context(stage, 'signInDomainPrefix'),
     },
     network: {
       vpcCidr: context(stage, 'vpcCidr'),

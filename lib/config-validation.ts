@@ -12,6 +12,7 @@ export class ConfigError extends Error {
   }
 }
 
+const SIGN_IN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -65,6 +66,14 @@ export function validateStageConfig(config: StageConfig): void {
 function validateDomain({ stage: s, domain }: StageConfig): void {
   if (!DOMAIN.test(domain.domainName)) {
     throw new ConfigError(`${s}.domain.domainName`, domain.domainName, 'a lower-case fully qualified domain name');
+  }
+  const prefix = domain.signInDomainPrefix;
+  if (prefix !== undefined && (!SIGN_IN_PREFIX.test(prefix) || /aws|amazon|cognito/.test(prefix))) {
+    throw new ConfigError(
+      `${s}.domain.signInDomainPrefix`,
+      prefix,
+      'lower-case letters, digits and inner hyphens (at most 63), without aws, amazon or cognito',
+    );
   }
   if (domain.certificateArn !== undefined && !CERTIFICATE_ARN.test(domain.certificateArn)) {
     throw new ConfigError(`${s}.domain.certificateArn`, domain.certificateArn, 'an ACM certificate ARN');

@@ -24,6 +24,11 @@ export interface DomainConfig {
   readonly hostedZoneName?: string;
   /** An existing ACM certificate for `domainName` (takes precedence over creating one). */
   readonly certificateArn?: string;
+  /**
+   * Prefix of the Cognito sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); globally unique.
+   * @default `dxops-<stage>-<account id>`
+   */
+  readonly signInDomainPrefix?: string;
 }
 
 /** Where the platform's network lives. Exactly one of `vpcCidr` and `vpcId` is set. */

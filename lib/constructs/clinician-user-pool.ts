@@ -1,10 +1,18 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface ClinicianUserPoolProps {
   /** HTTPS URL of the service: the app client's OAuth callback and sign-out URL. */
   readonly serviceUrl: string;
+  /**
+   * Prefix of the pool's sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`), where the load balancer sends
+   * a browser to sign in. Globally unique across AWS accounts: lower-case letters, digits and hyphens, and it may
+   * not contain `aws`, `amazon` or `cognito`.
+   */
+  readonly signInDomainPrefix: string;
   /**
    * Minimum password length.
    * @default 14 - above the 12 of most hospital policies; MFA is required on top
@@ -16,18 +24,28 @@ export interface ClinicianUserPoolProps {
 
 /**
  * The Cognito user pool of the clinicians who use the service: administrator-created accounts only, required TOTP MFA,
- * strong passwords, threat protection enforced, and one app client (no secret, SRP and authorization-code flow)
- * whose ID tokens the service verifies.
+ * strong passwords, threat protection enforced. Two app clients, whose tokens the service verifies: `client` (public,
+ * SRP and authorization-code flow) for scripts and an EHR that bring a bearer token, and `signInClient`
+ * (confidential: the load balancer holds its secret) through which the load balancer signs a browser in on the
+ * pool's domain and forwards the access token to the service.
  */
 export class ClinicianUserPool extends Construct {
   public readonly userPool: cognito.UserPool;
   public readonly client: cognito.UserPoolClient;
+  public readonly signInClient: cognito.UserPoolClient;
+  public readonly signInDomain: cognito.UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: ClinicianUserPoolProps) {
     super(scope, id);
     const minLength = props.minPasswordLength ?? 14;
     if (!Number.isInteger(minLength) || minLength < 12 || minLength > 99) {
       throw new Error(`ClinicianUserPool ${id}: minPasswordLength must be an integer from 12 to 99, got ${minLength}`);
+    }
+    const prefix = props.signInDomainPrefix;
+    if (!Token.isUnresolved(prefix) && (!DOMAIN_PREFIX.test(prefix) || /aws|amazon|cognito/.test(prefix))) {
+      throw new Error(
+        `ClinicianUserPool ${id}: signInDomainPrefix must be 1-63 lower-case letters, digits or inner hyphens without aws, amazon or cognito, got ${prefix}`,
+      );
     }
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -63,6 +81,28 @@ export class ClinicianUserPool extends Construct {
         logoutUrls: [props.serviceUrl],
       },
     });
+    this.signInDomain = this.userPool.addDomain('SignInDomain', { cognitoDomain: { domainPrefix: prefix } });
+    this.signInClient = this.userPool.addClient('SignInClient', {
+      // An ALB's authenticate-cognito action needs a client with a secret.
+      generateSecret: true,
+      authFlows: {},
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        // the load balancer's own endpoint for the code (https://<name>/oauth2/idpresponse)
+        callbackUrls: [`${props.serviceUrl}/oauth2/idpresponse`],
+        logoutUrls: [props.serviceUrl],
+      },
+    });
+  }
+
+  /** The app clients whose tokens the service accepts (`aud` of ID tokens, `client_id` of access tokens). */
+  public get clientIds(): string[] {
+    return [this.client.userPoolClientId, this.signInClient.userPoolClientId];
   }
 
   /** The issuer (`iss`) of the pool's tokens, which the service checks along with the client id (`aud`). */

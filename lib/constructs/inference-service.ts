@@ -1,8 +1,10 @@
 import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as elbv2Actions from 'aws-cdk-lib/aws-elasticloadbalancingv2-actions';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -40,6 +42,21 @@ export interface InferenceServiceProps {
   readonly production?: boolean;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Browser sign-in at the load balancer: a request without an `Authorization: Bearer` header is sent to the
+   * pool's sign-in page, and once signed in the load balancer forwards it with the Cognito access token in
+   * `x-amzn-oidc-accesstoken`, which the service verifies like a bearer token. Requests that bring their own bearer
+   * token (scripts, an EHR) pass straight to the service.
+   * @default - no sign-in at the load balancer: every API call needs a bearer token (the page cannot get one)
+   */
+  readonly signIn?: LoadBalancerSignIn;
+}
+
+/** The Cognito pool, confidential app client and domain the load balancer signs browsers in with. */
+export interface LoadBalancerSignIn {
+  readonly userPool: cognito.IUserPool;
+  readonly client: cognito.IUserPoolClient;
+  readonly domain: cognito.IUserPoolDomain;
 }
 
 /** Port the Fastify service listens on inside the task. */
@@ -227,13 +244,17 @@ export class InferenceService extends Construct {
       sslPolicy: elbv2.SslPolicy.TLS13_RES,
       open: true,
     });
-    const targetGroup = https.addTargets('Service', {
+    // the construct path `addTargets('Service')` used before, so the target group keeps its logical id
+    const targetGroup = new elbv2.ApplicationTargetGroup(https, 'ServiceGroup', {
+      vpc: props.vpc,
       port: SERVICE_PORT,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service],
       deregistrationDelay: Duration.seconds(30),
       healthCheck: { path: '/readyz', healthyHttpCodes: '200', interval: Duration.seconds(15) },
     });
+    if (props.signIn) this.signInAtLoadBalancer(https, targetGroup, props.signIn);
+    else https.addTargetGroups('Service', { targetGroups: [targetGroup] });
     NagSuppressions.addResourceSuppressions(
       this.loadBalancer,
       [
@@ -251,5 +272,32 @@ export class InferenceService extends Construct {
       true,
     );
     return targetGroup;
+  }
+
+  /**
+   * Default action: authenticate with Cognito, then forward (the ALB keeps the session in its own cookie and adds
+   * `x-amzn-oidc-*` headers). A rule ahead of it forwards requests that carry a bearer token without a sign-in.
+   */
+  private signInAtLoadBalancer(
+    https: elbv2.ApplicationListener,
+    targetGroup: elbv2.ApplicationTargetGroup,
+    signIn: LoadBalancerSignIn,
+  ): void {
+    https.addAction('SignIn', {
+      action: new elbv2Actions.AuthenticateCognitoAction({
+        userPool: signIn.userPool,
+        userPoolClient: signIn.client,
+        userPoolDomain: signIn.domain,
+        scope: 'openid email',
+        sessionTimeout: Duration.hours(8),
+        onUnauthenticatedRequest: elbv2.UnauthenticatedAction.AUTHENTICATE,
+        next: elbv2.ListenerAction.forward([targetGroup]),
+      }),
+    });
+    https.addAction('BearerToken', {
+      priority: 10,
+      conditions: [elbv2.ListenerCondition.httpHeader('Authorization', ['Bearer *'])],
+      action: elbv2.ListenerAction.forward([targetGroup]),
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -59,7 +59,11 @@ export class ServingStack extends Stack {
       description: 'S3 URI of the approved model package the inference service serves; none before any approval',
       stringValue: 'none',
     });
-    this.users = new ClinicianUserPool(this, 'Clinicians', { serviceUrl: this.url, retain: config.retainData });
+    this.users = new ClinicianUserPool(this, 'Clinicians', {
+      serviceUrl: this.url,
+      signInDomainPrefix: config.domain.signInDomainPrefix ?? `dxops-${config.stage}-${this.account}`,
+      retain: config.retainData,
+    });
     const zone = this.hostedZone(config);
     this.inference = new InferenceService(this, 'Inference', {
       vpc: props.vpc,
@@ -74,11 +78,14 @@ export class ServingStack extends Stack {
         ARTIFACTS_BUCKET: data.artifactsBucket.bucketName,
         AUDIT_BUCKET: data.auditBucket.bucketName,
         COGNITO_USER_POOL_ID: this.users.userPool.userPoolId,
-        COGNITO_CLIENT_ID: this.users.client.userPoolClientId,
+        // both app clients: scripts' bearer tokens and the load balancer's sign-in
+        COGNITO_CLIENT_ID: Fn.join(',', this.users.clientIds),
+        AUTH_TOKEN_HEADER: 'x-amzn-oidc-accesstoken',
         COGNITO_ISSUER: this.users.issuerUrl,
         METRICS_NAMESPACE: 'DxOps/Inference',
       },
       ...config.serving,
+      signIn: { userPool: this.users.userPool, client: this.users.signInClient, domain: this.users.signInDomain },
       production: config.retainData,
       logRetention: config.logRetentionDays,
     });
@@ -116,6 +123,10 @@ export class ServingStack extends Stack {
       description: 'Point the service name at this (CNAME/alias) when no hosted zone is configured',
     });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.users.client.userPoolClientId,
+      description: 'Public app client for scripts and an EHR that bring a bearer token',
+    });
   }
 
   private hostedZone(config: StageConfig): route53.IHostedZone | undefined {

@@ -47,6 +47,8 @@ describe('stage settings', () => {
 
   test.each([
     [{ domain: { domainName: 'Not A Domain' } }, /dev.domain.domainName": "Not A Domain"/],
+    [{ domain: { signInDomainPrefix: 'aws-dxops' } }, /dev.domain.signInDomainPrefix": "aws-dxops"/],
+    [{ domain: { signInDomainPrefix: 'DxOps_Dev' } }, /dev.domain.signInDomainPrefix": "DxOps_Dev"/],
     [
       { domain: { certificateArn: 'arn:aws:acm:eu-west-1:1:cert/x' } },
       /dev.domain.certificateArn": "arn:aws:acm:eu-west-1:1:cert\/x"/,

@@ -43,8 +43,14 @@ export type ModelSourceConfig =
 
 export interface AuthConfig {
   readonly issuer: string;
-  readonly audience: string;
+  /** App client ids whose tokens are accepted (`aud` of ID tokens, `client_id` of Cognito access tokens). */
+  readonly audiences: readonly string[];
   readonly jwksUrl: string;
+  /**
+   * A header a trusted proxy sets with the signed-in user's token when the request has no `Authorization` header
+   * (the ALB's `x-amzn-oidc-accesstoken` after its Cognito sign-in). The token is verified all the same.
+   */
+  readonly tokenHeader?: string;
 }
 
 export class ConfigError extends Error {}
@@ -85,7 +91,19 @@ function auth(env: NodeJS.ProcessEnv): AuthConfig | undefined {
   const audience = env.AUTH_AUDIENCE ?? env.COGNITO_CLIENT_ID;
   if (!issuer && !audience) return undefined;
   if (!issuer || !audience) throw new ConfigError('auth needs both AUTH_ISSUER and AUTH_AUDIENCE');
-  return { issuer, audience, jwksUrl: env.AUTH_JWKS_URL ?? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json` };
+  const audiences = audience
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const tokenHeader = env.AUTH_TOKEN_HEADER?.trim().toLowerCase() || undefined;
+  if (tokenHeader === 'authorization')
+    throw new ConfigError('AUTH_TOKEN_HEADER names another header than Authorization');
+  return {
+    issuer,
+    audiences,
+    jwksUrl: env.AUTH_JWKS_URL ?? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
+    tokenHeader,
+  };
 }
 
 /** Reads and validates the configuration; throws `ConfigError` naming the bad variable. */

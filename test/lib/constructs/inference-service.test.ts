@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,7 +10,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { InferenceService, type InferenceServiceProps } from '../../../lib/constructs/inference-service';
 import { FIXTURES } from '../../helpers/platform';
 
-function build(overrides: Partial<InferenceServiceProps> = {}) {
+function build(
+  overrides: Partial<InferenceServiceProps> = {},
+  signIn?: (stack: Stack) => InferenceServiceProps['signIn'],
+) {
   const stack = new Stack(undefined, 'Serving', { env: { region: 'eu-west-1', account: '123456789012' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     subnetConfiguration: [
@@ -30,6 +34,7 @@ function build(overrides: Partial<InferenceServiceProps> = {}) {
     serverAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs'),
     minCapacity: 2,
     maxCapacity: 4,
+    signIn: signIn?.(stack),
     ...overrides,
   });
   return { service, template: Template.fromStack(stack) };
@@ -104,6 +109,52 @@ describe('InferenceService', () => {
         PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
         TargetValue: 600,
       }),
+    });
+  });
+
+  test('without sign-in the HTTPS listener forwards everything to the service', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      DefaultActions: [Match.objectLike({ Type: 'forward' })],
+    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+  });
+
+  test('with sign-in, browsers sign in with Cognito at the load balancer and bearer-token clients pass straight', () => {
+    // GIVEN a service whose load balancer signs browsers in
+    const { template: t } = build({}, (stack) => {
+      const userPool = new cognito.UserPool(stack, 'Pool');
+      return {
+        userPool,
+        client: userPool.addClient('SignIn', {
+          generateSecret: true,
+          oAuth: { flows: { authorizationCodeGrant: true } },
+        }),
+        domain: userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: 'dxops-test' } }),
+      };
+    });
+    // THEN the default action authenticates (sending unauthenticated browsers to sign in) and then forwards
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      DefaultActions: [
+        Match.objectLike({
+          Type: 'authenticate-cognito',
+          Order: 1,
+          AuthenticateCognitoConfig: Match.objectLike({
+            OnUnauthenticatedRequest: 'authenticate',
+            Scope: 'openid email',
+          }),
+        }),
+        Match.objectLike({ Type: 'forward', Order: 2 }),
+      ],
+    });
+    // AND a rule ahead of it forwards requests that bring their own bearer token, which the service verifies
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10,
+      Conditions: [
+        { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'Authorization', Values: ['Bearer *'] } },
+      ],
+      Actions: [Match.objectLike({ Type: 'forward' })],
     });
   });
 

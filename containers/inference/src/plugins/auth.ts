@@ -22,6 +22,16 @@ function reason(joseErrors: Jose['errors'], err: unknown): string {
   return 'the bearer token is not valid';
 }
 
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** The bearer token, else the trusted proxy's token header (only when configured); anything malformed is none. */
+function tokenOf(request: FastifyRequest, config: AuthConfig): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) return /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header)?.[1];
+  const proxied = config.tokenHeader ? request.headers[config.tokenHeader] : undefined;
+  return typeof proxied === 'string' && JWT.test(proxied) ? proxied : undefined;
+}
+
 async function auth(app: FastifyInstance, opts: { auth?: AuthConfig }): Promise<void> {
   const config = opts.auth;
   if (!config) return;
@@ -32,12 +42,11 @@ async function auth(app: FastifyInstance, opts: { auth?: AuthConfig }): Promise<
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (!isProtected(request.routeOptions.url)) return;
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header) : null;
-    if (!match) throw unauthorized('an Authorization: Bearer <JWT> header is required');
+    const token = tokenOf(request, config);
+    if (!token) throw unauthorized('an Authorization: Bearer <JWT> header is required');
     let payload: Awaited<ReturnType<Jose['jwtVerify']>>['payload'];
     try {
-      ({ payload } = await jwtVerify(match[1], jwks, { issuer: config.issuer, algorithms: ALGORITHMS }));
+      ({ payload } = await jwtVerify(token, jwks, { issuer: config.issuer, algorithms: ALGORITHMS }));
     } catch (err) {
       request.log.info({ reason: reason(joseErrors, err) }, 'bearer token rejected');
       throw unauthorized(reason(joseErrors, err));
@@ -45,7 +54,8 @@ async function auth(app: FastifyInstance, opts: { auth?: AuthConfig }): Promise<
     // ID tokens carry the app client in `aud`; Cognito access tokens carry it in `client_id` and have no `aud`.
     const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
     const accessClient = payload.token_use === 'access' ? payload.client_id : undefined;
-    if (!audiences.includes(config.audience) && accessClient !== config.audience) {
+    const accepted = (id: unknown) => typeof id === 'string' && config.audiences.includes(id);
+    if (!audiences.some(accepted) && !accepted(accessClient)) {
       throw unauthorized("the bearer token's aud claim is not accepted");
     }
   });
