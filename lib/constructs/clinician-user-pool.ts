@@ -2,6 +2,13 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
+/** Both app clients: one-hour tokens, a 12-hour refresh, no hint whether a user exists. */
+const CLIENT_DEFAULTS = {
+  preventUserExistenceErrors: true,
+  idTokenValidity: Duration.hours(1),
+  accessTokenValidity: Duration.hours(1),
+  refreshTokenValidity: Duration.hours(12),
+} satisfies Partial<cognito.UserPoolClientOptions>;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface ClinicianUserPoolProps {
@@ -70,10 +77,7 @@ export class ClinicianUserPool extends Construct {
     this.client = this.userPool.addClient('WebClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
-      preventUserExistenceErrors: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.hours(12),
+      ...CLIENT_DEFAULTS,
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
@@ -86,10 +90,7 @@ export class ClinicianUserPool extends Construct {
       // An ALB's authenticate-cognito action needs a client with a secret.
       generateSecret: true,
       authFlows: {},
-      preventUserExistenceErrors: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.hours(12),
+      ...CLIENT_DEFAULTS,
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],

@@ -25,24 +25,8 @@ function patients(): string {
 describe('dxops evaluate', () => {
   test('scores a labeled DDXPlus file with the package, counting unknown diagnoses as misses', async () => {
     // GIVEN three patients, one of them with a condition the model does not know
-    const dir = mkdtempSync(join(tmpdir(), 'dxops-eval-'));
-    const file = join(dir, 'patients.csv');
-    writeFileSync(
-      file,
-      [
-        'AGE,DIFFERENTIAL_DIAGNOSIS,SEX,PATHOLOGY,EVIDENCES,INITIAL_EVIDENCE',
-        `30,[],M,URTI,"['E_1', 'E_2']",E_1`,
-        `31,[],F,GERD,"['E_4_@_V_1']",E_4`,
-        `32,[],F,Influenza,"['E_1']",E_1`,
-      ].join('\n'),
-    );
-    // WHEN it is evaluated
-    const result = await evaluatePackage(
-      PACKAGE,
-      'ddxplus',
-      file,
-      resolve(__dirname, '..', '..', 'pipelines', 'mappings'),
-    );
+    // WHEN they are evaluated
+    const result = await evaluatePackage(PACKAGE, 'ddxplus', patients(), MAPPINGS);
     // THEN the two known conditions are found in the top 3 and the unknown one counts as a miss
     expect(result).toMatchObject({ n: 3, scored: 2, outsideCatalog: 1, rejected: 0, modelVersion: 'tiny-1' });
     expect(result.top3).toBeCloseTo(2 / 3, 4);
