@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../errors';
 
@@ -37,7 +37,38 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
       .code(statusCode)
       .send({ statusCode, error: REASON[statusCode] ?? (statusCode < 500 ? 'Bad Request' : 'Error'), message });
   });
+  // An existing path asked with a method it does not have is a 405 naming the methods it has (RFC 9110 15.5.6).
+  const routes: { readonly path: RegExp; readonly methods: readonly string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.includes('*')) return; // the static page's catch-all: a path it does not serve is a 404
+    const pattern = route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
+    routes.push({ path: new RegExp(`^${pattern}$`), methods: [route.method].flat() });
+  });
+  const allowed = (path: string) => [...new Set(routes.filter((r) => r.path.test(path)).flatMap((r) => r.methods))];
+
+  const methodNotAllowed = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0];
+    const methods = allowed(path);
+    if (methods.length === 0 || methods.includes(request.method)) return false;
+    reply
+      .code(405)
+      .header('allow', methods.join(', '))
+      .send({
+        statusCode: 405,
+        error: 'Method Not Allowed',
+        message: `${request.method.slice(0, 20)} is not allowed on ${path.slice(0, 200)}; allowed: ${methods.join(', ')}`,
+      });
+    return true;
+  };
+  // Answered in onRequest, before any body is parsed: a body-carrying method (QUERY, PUT) would otherwise be refused
+  // for its missing content type before the router's 404 handler ever ran.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404 && methodNotAllowed(request, reply)) return reply;
+  });
+
+  // Also reached when the static page's catch-all (GET /*) finds no file, e.g. GET /v1/diagnoses.
   app.setNotFoundHandler((request, reply) => {
+    if (methodNotAllowed(request, reply)) return;
     reply.code(404).send({
       statusCode: 404,
       error: 'Not Found',
