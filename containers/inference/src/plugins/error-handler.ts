@@ -2,6 +2,19 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { HttpError } from '../errors';
 
+/** A route as registered: every route of the app, including HEAD, the static page and /docs (tests enumerate it). */
+export interface DeclaredRoute {
+  readonly url: string;
+  readonly methods: readonly string[];
+  readonly path: RegExp;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    declaredRoutes: readonly DeclaredRoute[];
+  }
+}
+
 const REASON: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -38,13 +51,16 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
       .send({ statusCode, error: REASON[statusCode] ?? (statusCode < 500 ? 'Bad Request' : 'Error'), message });
   });
   // An existing path asked with a method it does not have is a 405 naming the methods it has (RFC 9110 15.5.6).
-  const routes: { readonly path: RegExp; readonly methods: readonly string[] }[] = [];
+  const routes: DeclaredRoute[] = [];
+  app.decorate('declaredRoutes', routes);
   app.addHook('onRoute', (route) => {
-    if (route.url.includes('*')) return; // the static page's catch-all: a path it does not serve is a 404
-    const pattern = route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
-    routes.push({ path: new RegExp(`^${pattern}$`), methods: [route.method].flat() });
+    const pattern = route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
+    routes.push({ url: route.url, methods: [route.method].flat(), path: new RegExp(`^${pattern}$`) });
   });
-  const allowed = (path: string) => [...new Set(routes.filter((r) => r.path.test(path)).flatMap((r) => r.methods))];
+  // The static page's catch-all (GET /*) is left out: a path it does not serve is a 404, whatever the method.
+  const allowed = (path: string) => [
+    ...new Set(routes.filter((r) => !r.url.includes('*') && r.path.test(path)).flatMap((r) => r.methods)),
+  ];
 
   const methodNotAllowed = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];
