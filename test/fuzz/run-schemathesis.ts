@@ -40,13 +40,13 @@ function options(env: NodeJS.ProcessEnv): Options {
   };
 }
 
-/** The operations of the OpenAPI document as matchers of a request path. */
+/** The operations of the OpenAPI document, with their routes as the service's access log names them. */
 function operations(doc: { paths: Record<string, Record<string, unknown>> }) {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.keys(item).map((method) => ({
       label: `${method.toUpperCase()} ${path}`,
       method: method.toUpperCase(),
-      path: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      route: path.replace(/\{([^}]+)\}/g, ':$1'), // as the access log names it (Fastify's route syntax)
     })),
   );
 }
@@ -89,10 +89,10 @@ async function main(): Promise<number> {
     pending = lines.pop() ?? '';
     for (const line of lines) {
       if (!line.startsWith('{')) continue;
-      const entry = JSON.parse(line) as { msg?: string; statusCode?: number; req?: { method: string; url: string } };
+      const entry = JSON.parse(line) as { msg?: string; statusCode?: number; req?: { method: string; route: string } };
       if (entry.msg !== 'request completed' || !entry.req || entry.statusCode === undefined) continue;
       if (entry.statusCode >= 500) serverErrors++;
-      const op = ops.find((o) => o.method === entry.req?.method && o.path.test(entry.req.url));
+      const op = ops.find((o) => o.method === entry.req?.method && o.route === entry.req.route);
       const label = op?.label ?? 'other (undeclared method or path)';
       const counts = statuses.get(label) ?? new Map<number, number>();
       counts.set(entry.statusCode, (counts.get(entry.statusCode) ?? 0) + 1);
