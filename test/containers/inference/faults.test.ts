@@ -1,0 +1,239 @@
+import { spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DRAVET_LIKE, FIXTURES, makeHome, startApp } from './helpers';
+import { startServer } from './server-process';
+
+/** Every line of the JSONL files in `dir`: the whole ones parsed, and the torn tail (a last line without newline). */
+function audit(dir: string) {
+  const whole: Record<string, unknown>[] = [];
+  const torn: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const end = text.lastIndexOf('\n') + 1;
+    for (const line of text.slice(0, end).split('\n').filter(Boolean)) whole.push(JSON.parse(line));
+    if (end < text.length) torn.push(text.slice(end));
+  }
+  return { whole, torn, ids: whole.map((r) => r.requestId as string) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A tiny tmpfs, so writes really fail with ENOSPC (short writes first). Mounting needs root, which CI has; elsewhere
+ * the disk-full test is skipped with the reason (the /dev/full test below still runs).
+ */
+function mountTinyTmpfs(dir: string, size: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  const run = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { encoding: 'utf8' });
+  if (run.status !== 0) process.stderr.write(`faults.test: no tmpfs (${run.stderr.trim()}); disk-full test skipped\n`);
+  return run.status === 0;
+}
+
+describe('audit and feedback writes when the disk is full', () => {
+  const home = makeHome();
+  const data = mkdtempSync(join(tmpdir(), 'dxops-tiny-disk-'));
+  const mounted = mountTinyTmpfs(data, '64k');
+  afterAll(() => {
+    if (mounted) spawnSync('umount', ['-l', data]);
+    rmSync(data, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  (mounted ? test : test.skip)(
+    'no 200 without a durable record, no earlier record damaged, and writes resume once space is freed',
+    async () => {
+      // GIVEN audit and feedback on a 64 KiB filesystem with about 12 KiB left (room for ~20 records)
+      mkdirSync(join(data, 'audit'));
+      mkdirSync(join(data, 'feedback'));
+      symlinkSync(join(data, 'audit'), join(home, 'audit'));
+      symlinkSync(join(data, 'feedback'), join(home, 'feedback'));
+      writeFileSync(join(data, 'filler'), Buffer.alloc(13 * 4096));
+      const t = await startApp({}, home);
+      try {
+        const diagnose = (topK: number) =>
+          t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload: { ...DRAVET_LIKE, topK } });
+        // WHEN batches of five concurrent predictions (one group commit each) are sent until the disk is full
+        const acknowledged: string[] = [];
+        const refused: { requestId: string; message: string }[] = [];
+        for (let batch = 0; batch < 60 && refused.length === 0; batch++) {
+          for (const res of await Promise.all([1, 2, 3, 4, 5].map((k) => diagnose(k + (batch % 5))))) {
+            if (res.statusCode === 200) acknowledged.push(res.json().requestId);
+            else refused.push({ requestId: String(res.headers['x-request-id']), message: res.json().message });
+            expect([200, 503]).toContain(res.statusCode);
+          }
+        }
+        // THEN some predictions were acknowledged, then refused with a 503 that says why
+        expect(acknowledged.length).toBeGreaterThan(5);
+        expect(refused.length).toBeGreaterThan(0);
+        expect(refused[0].message).toMatch(/audit log cannot be written, so no prediction is returned/);
+        expect(t.logs.some((l) => l.msg === 'audit record not written; prediction withheld')).toBe(true);
+        // and the file holds every acknowledged record, whole, in order, and none of the refused ones
+        const onDisk = audit(join(home, 'audit'));
+        expect(onDisk.torn).toEqual([]);
+        expect(onDisk.ids).toEqual(acknowledged);
+        // and feedback on the full disk is a 503 too, never a 201
+        const feedback = await t.app.inject({
+          method: 'POST',
+          url: '/v1/feedback',
+          payload: { requestId: acknowledged[0], diseaseId: 'OMIM:607208', verdict: 'confirmed' },
+        });
+        expect(feedback.statusCode).toBe(503);
+        expect(feedback.json().message).toMatch(/feedback store cannot be written/);
+        // WHEN space is freed THEN predictions are acknowledged and recorded again, after the earlier ones
+        rmSync(join(data, 'filler'));
+        const after = await diagnose(3);
+        expect(after.statusCode).toBe(200);
+        const resumed = audit(join(home, 'audit'));
+        expect(resumed.torn).toEqual([]);
+        expect(resumed.ids).toEqual([...acknowledged, after.json().requestId]);
+      } finally {
+        await t.app.close();
+      }
+    },
+  );
+});
+
+describe('audit writes that the kernel refuses (ENOSPC from /dev/full, no root needed)', () => {
+  test('the prediction is a 503, never a 200', async () => {
+    // GIVEN today's audit file is /dev/full
+    const home = makeHome();
+    mkdirSync(join(home, 'audit'), { recursive: true });
+    symlinkSync('/dev/full', join(home, 'audit', `audit-${new Date().toISOString().slice(0, 10)}.jsonl`));
+    const t = await startApp({}, home);
+    try {
+      // WHEN
+      const res = await t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload: DRAVET_LIKE });
+      // THEN
+      expect(res.statusCode).toBe(503);
+      expect(res.json().message).toMatch(/audit log cannot be written/);
+      expect(res.json()).not.toHaveProperty('differential');
+    } finally {
+      await t.app.close();
+    }
+  });
+});
+
+describe('the process killed (SIGKILL) in the middle of traffic', () => {
+  test('every acknowledged requestId is in the audit file as a whole line; a torn tail is moved aside on restart', async () => {
+    // GIVEN the real server and four clients sending predictions back to back
+    const home = makeHome();
+    const env = { MODEL_DIR: join(FIXTURES, 'v1'), DXOPS_HOME: home };
+    const server = await startServer(env);
+    const acknowledged: string[] = [];
+    let stop = false;
+    const client = async () => {
+      while (!stop) {
+        try {
+          const res = await fetch(`${server.url}/v1/diagnoses`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(DRAVET_LIKE),
+          });
+          const body = await res.json();
+          if (res.status === 200) acknowledged.push(body.requestId);
+        } catch {
+          return; // the server is gone
+        }
+      }
+    };
+    const clients = [client(), client(), client(), client()];
+    try {
+      // WHEN it is killed without warning once at least 40 predictions were acknowledged
+      for (let i = 0; i < 300 && acknowledged.length < 40; i++) await sleep(50);
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGKILL');
+      await exited;
+      stop = true;
+      await Promise.all(clients);
+      // THEN every acknowledged prediction is on disk as a whole, parseable line
+      expect(acknowledged.length).toBeGreaterThanOrEqual(40);
+      const killed = audit(join(home, 'audit'));
+      expect(killed.ids).toEqual(expect.arrayContaining(acknowledged));
+      expect(killed.torn.length).toBeLessThanOrEqual(1);
+
+      // GIVEN a torn last line, as a kill during write(2) leaves it
+      const file = join(home, 'audit', readdirSync(join(home, 'audit')).find((f) => f.endsWith('.jsonl')) as string);
+      appendFileSync(file, '{"timestamp":"2026-12-01T00:00:00.000Z","requestId":"torn-by-a-crash');
+      // WHEN the service starts again and records a prediction
+      const restarted = await startServer(env);
+      try {
+        const res = await fetch(`${restarted.url}/v1/diagnoses`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(DRAVET_LIKE),
+        });
+        expect(res.status).toBe(200);
+        const next = (await res.json()).requestId;
+        // THEN the torn tail was moved aside (and said so), and the file is whole lines: the old ones, then the new one
+        const repaired = audit(join(home, 'audit'));
+        expect(repaired.torn).toEqual([]);
+        expect(repaired.ids).toEqual([...killed.ids, next]);
+        const aside = readdirSync(join(home, 'audit')).filter((f) => f.endsWith('.torn'));
+        expect(aside).toHaveLength(1);
+        expect(readFileSync(join(home, 'audit', aside[0]), 'utf8')).toMatch(/torn-by-a-crash$/);
+        expect(restarted.output()).toMatch(/torn last line moved aside/);
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      stop = true;
+      await server.stop();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SIGTERM during traffic', () => {
+  test('ten requests in flight all complete with a 200 and are audited; the process exits 0', async () => {
+    // GIVEN the real server and ten requests whose bodies are only half sent
+    const home = makeHome();
+    const server = await startServer({ MODEL_DIR: join(FIXTURES, 'v1'), DXOPS_HOME: home });
+    try {
+      const body = JSON.stringify(DRAVET_LIKE);
+      const inFlight = Array.from(
+        { length: 10 },
+        () =>
+          new Promise<{ status?: number; requestId: string }>((resolve, reject) => {
+            const req = request(`${server.url}/v1/diagnoses`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+            });
+            req.on('response', (res) => {
+              let text = '';
+              res.on('data', (c) => {
+                text += c;
+              });
+              res.on('end', () => resolve({ status: res.statusCode, requestId: JSON.parse(text).requestId }));
+            });
+            req.on('error', reject);
+            req.write(body.slice(0, 20));
+            setTimeout(() => req.end(body.slice(20)), 700);
+          }),
+      );
+      await sleep(300);
+      const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+      // WHEN
+      server.child.kill('SIGTERM');
+      const answers = await Promise.all(inFlight);
+      // THEN
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+      expect(await exited).toBe(0);
+      expect(audit(join(home, 'audit')).ids).toEqual(expect.arrayContaining(answers.map((a) => a.requestId)));
+    } finally {
+      await server.stop();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
