@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startServer } from '../containers/inference/server-process';
 
 const ROOT = join(__dirname, '..', '..');
@@ -18,10 +18,18 @@ const SCHEMATHESIS = join(ROOT, '.venv', 'bin', 'schemathesis');
 
 interface Options {
   readonly examples: number;
-  readonly seed?: number;
+  /** Digits (schemathesis seeds are 128-bit integers, so they stay text). */
+  readonly seed?: string;
   readonly maxTimeS?: number;
   /** Where the summary (summary.json) and schemathesis' reports are kept; a temporary directory by default. */
   readonly reportDir?: string;
+}
+
+function seed(raw: string | undefined): string | undefined {
+  if (raw === 'random') return undefined;
+  if (raw === undefined || raw === '') return '1';
+  if (!/^\d{1,40}$/.test(raw)) throw new Error(`FUZZ_SEED must be digits or 'random', got '${raw}'`);
+  return raw;
 }
 
 function options(env: NodeJS.ProcessEnv): Options {
@@ -34,9 +42,10 @@ function options(env: NodeJS.ProcessEnv): Options {
   };
   return {
     examples: int('FUZZ_EXAMPLES', 150) as number,
-    seed: env.FUZZ_SEED === 'random' ? undefined : int('FUZZ_SEED', 1),
+    seed: seed(env.FUZZ_SEED),
     maxTimeS: int('FUZZ_MAX_TIME'),
-    reportDir: env.FUZZ_REPORT_DIR || undefined,
+    // Absolute: schemathesis runs in a temporary directory.
+    reportDir: env.FUZZ_REPORT_DIR ? resolve(env.FUZZ_REPORT_DIR) : undefined,
   };
 }
 
@@ -120,7 +129,7 @@ async function main(): Promise<number> {
       'json,junit',
       '--report-dir',
       reportDir,
-      ...(opts.seed === undefined ? [] : ['--seed', String(opts.seed)]),
+      ...(opts.seed === undefined ? [] : ['--seed', opts.seed]),
       ...(opts.maxTimeS === undefined ? [] : ['--max-time', String(opts.maxTimeS)]),
     ];
     process.stdout.write(`fuzz: ${SCHEMATHESIS} ${args.join(' ')}\n`);
@@ -157,8 +166,7 @@ async function main(): Promise<number> {
   };
   writeFileSync(join(reportDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   process.stdout.write(`\nfuzz summary (${join(reportDir, 'summary.json')}):\n${JSON.stringify(summary, null, 2)}\n`);
-  if (!opts.reportDir) rmSync(work, { recursive: true, force: true });
-  else rmSync(home, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true }); // the service's home (and the reports, unless kept elsewhere)
   const problems = [
     exitCode !== 0 && `schemathesis exited with ${exitCode}`,
     !report && 'schemathesis wrote no JSON report',

@@ -92,7 +92,11 @@ const Phenopacket = Type.Object(
       { minItems: 1, maxItems: LIMITS.phenotypes },
     ),
   },
-  { description: 'a GA4GH Phenopacket v2 (subject.sex, subject.timeAtLastEncounter.age, phenotypicFeatures)' },
+  {
+    description:
+      'a GA4GH Phenopacket v2 (subject.sex, subject.timeAtLastEncounter.age, phenotypicFeatures); other fields are ignored, ' +
+      'but keys __proto__ and constructor.prototype are refused anywhere in a body',
+  },
 );
 
 // No `default` keywords inside the anyOf (the validator cannot apply them there): the code applies them.
