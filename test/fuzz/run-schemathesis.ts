@@ -90,6 +90,9 @@ async function main(): Promise<number> {
   // Every access-log line of the service, counted by operation and status as they stream in.
   const statuses = new Map<string, Map<number, number>>();
   let serverErrors = 0;
+  /** The service's error-level lines (a 5xx, a crash) and its closing line: printed, and a failure of the run. */
+  const errorLines: string[] = [];
+  let stopping = false;
   let pending = '';
   const doc = await (await fetch(`${server.url}/docs/json`)).json();
   const ops = operations(doc);
@@ -98,7 +101,14 @@ async function main(): Promise<number> {
     pending = lines.pop() ?? '';
     for (const line of lines) {
       if (!line.startsWith('{')) continue;
-      const entry = JSON.parse(line) as { msg?: string; statusCode?: number; req?: { method: string; route: string } };
+      const entry = JSON.parse(line) as {
+        level?: number;
+        msg?: string;
+        statusCode?: number;
+        req?: { method: string; route: string };
+      };
+      // An error line, or the service closing before the run ended (a signal, or closeWithGrace after a crash).
+      if ((entry.level ?? 0) >= 50 || (entry.msg === 'closing' && !stopping)) errorLines.push(line);
       if (entry.msg !== 'request completed' || !entry.req || entry.statusCode === undefined) continue;
       if (entry.statusCode >= 500) serverErrors++;
       const op = ops.find((o) => o.method === entry.req?.method && o.route === entry.req.route);
@@ -142,21 +152,24 @@ async function main(): Promise<number> {
     const ready = await fetch(`${server.url}/readyz`).catch(() => undefined);
     alive = ready?.status === 200;
   } finally {
+    stopping = true;
     await server.stop();
   }
   const reportFile = readdirSync(reportDir)
     .filter((f) => f.startsWith('json-') && f.endsWith('.json'))
     .sort()
     .pop(); // the newest: a kept report directory may hold earlier runs
-  const report = reportFile ? JSON.parse(readFileSync(join(reportDir, reportFile), 'utf8')) : undefined;
+  const reportText = reportFile ? readFileSync(join(reportDir, reportFile), 'utf8') : undefined;
+  const report = reportText ? JSON.parse(reportText) : undefined;
   const summary = {
-    seed: report?.seed,
+    seed: /"seed": ?(\d+)/.exec(reportText ?? '')?.[1] ?? opts.seed, // as text: a 128-bit integer
     maxExamples: opts.examples,
     operations: report?.operations?.tested,
     casesGenerated: report?.test_cases?.generated,
     failures: report?.test_cases?.unique_failures,
     errors: report?.test_cases?.errored,
     serverErrors,
+    serverErrorLogLines: errorLines.length,
     aliveAtEnd: alive,
     requestsByOperation: Object.fromEntries(
       [...statuses.entries()]
@@ -172,6 +185,7 @@ async function main(): Promise<number> {
     !report && 'schemathesis wrote no JSON report',
     report && report.operations?.tested !== ops.length && `${report.operations?.tested} of ${ops.length} operations`,
     serverErrors > 0 && `${serverErrors} responses were 5xx`,
+    errorLines.length > 0 && `the service logged ${errorLines.length} errors:\n${errorLines.slice(0, 5).join('\n')}`,
     !alive && 'the service was not ready at the end',
   ].filter(Boolean);
   if (problems.length > 0) {
