@@ -193,3 +193,34 @@ describe('the process killed (SIGKILL) in the middle of traffic', () => {
     }
   });
 });
+
+describe('an overloaded event loop (load shedding)', () => {
+  test('predictions are refused with a 503 that says why, without running; health checks are still answered', async () => {
+    // GIVEN the event loop blocked for 1.5 s four times in a row (the shedding threshold is a 1 s mean delay)
+    const t = await startApp();
+    try {
+      await sleep(1200);
+      for (let i = 0; i < 4; i++) {
+        const until = Date.now() + 1500;
+        while (Date.now() < until) {
+          // busy: nothing else runs
+        }
+        await sleep(1);
+      }
+      // WHEN
+      const [diagnosis, ready, health] = await Promise.all([
+        t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload: DRAVET_LIKE }),
+        t.app.inject({ url: '/readyz' }),
+        t.app.inject({ url: '/healthz' }),
+      ]);
+      // THEN
+      expect(diagnosis.statusCode).toBe(503);
+      expect(diagnosis.headers['retry-after']).toBe('5');
+      expect(diagnosis.json().message).toMatch(/the service is overloaded \(eventLoopDelay .*\); retry in 5 s/);
+      expect(readdirSync(t.home).includes('audit') ? audit(join(t.home, 'audit')).ids : []).toEqual([]);
+      expect([ready.statusCode, health.statusCode]).toEqual([200, 200]);
+    } finally {
+      await t.app.close();
+    }
+  });
+});

@@ -99,9 +99,9 @@ export class JsonlWriter {
     const path = join(this.dir, `${this.prefix}-${day}.jsonl`);
     const handle = await open(path, 'a+', 0o600);
     try {
+      // A new file's directory entry must be durable too; an existing one may end in a line torn by a crash.
       let size = (await handle.stat()).size;
-      if (size === 0)
-        await this.syncDir(); // a new file: its directory entry must be durable too
+      if (size === 0) await this.syncDir();
       else size = await this.repairTail(handle, path, size);
       this.file = { day, handle, size };
       return this.file;
