@@ -17,7 +17,7 @@ STAMPS := .make
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py test-browser inference-fixtures synth validate demo demo-drift serve bench clean
+.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py test-browser test-fuzz-quick fuzz inference-fixtures synth validate demo demo-drift serve bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,6 +68,16 @@ test-ts: install $(TINY_PACKAGE) ## jest
 test-py: install ## pytest for the pipeline steps
 	$(VENV)/bin/pytest -q pipelines
 
+# schemathesis (every check) against the service on a free loopback port serving the fixture model: every operation
+# of its OpenAPI document; fails on any finding, any 5xx or a service not ready at the end (test/fuzz/).
+FUZZ_RUN := npx ts-node --transpile-only test/fuzz/run-schemathesis.ts
+test-fuzz-quick: install ## API fuzzing, bounded (150 examples per operation, fixed seed; ~30 s)
+	FUZZ_EXAMPLES=150 FUZZ_SEED=1 $(FUZZ_RUN)
+
+fuzz: install ## API fuzzing, long (2,000 examples per operation, random seed, 5 min); reports in .dxops/fuzz/
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} FUZZ_SEED=$${FUZZ_SEED:-random} FUZZ_MAX_TIME=$${FUZZ_MAX_TIME:-300} \
+	  FUZZ_REPORT_DIR=.dxops/fuzz $(FUZZ_RUN)
+
 synth: install ## cdk synth every stage (no AWS credentials needed)
 	npx cdk synth --quiet > /dev/null
 
@@ -85,7 +95,7 @@ validate: synth $(STAMPS)/checkov ## cfn-lint and checkov on every synthesized t
 	$(VENV)/bin/cfn-lint --non-zero-exit-code error cdk.out/*.template.json
 	$(CHECKOV_VENV)/bin/checkov -d cdk.out --framework cloudformation --quiet --compact --skip-download
 
-test: lint typecheck test-ts test-py validate test-browser ## Everything CI runs
+test: lint typecheck test-ts test-py validate test-browser test-fuzz-quick ## Everything CI runs
 
 demo: install ## Train, register and approve a model on this machine, then serve it on http://127.0.0.1:8080
 	@HOST=$(HOST) PORT=$(PORT) scripts/demo.sh

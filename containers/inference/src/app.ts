@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifySchemaCompiler,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { ServiceConfig } from './config';
 import auth from './plugins/auth';
 import errorHandler from './plugins/error-handler';
@@ -12,6 +19,7 @@ import catalog from './routes/catalog';
 import diagnoses from './routes/diagnoses';
 import feedback from './routes/feedback';
 import health from './routes/health';
+import { AGE_DURATION_FORMAT, isAgeDuration } from './schemas';
 
 export interface AppOptions extends Omit<ServicesOptions, 'config'> {
   readonly logger?: FastifyServerOptions['logger'];
@@ -19,14 +27,45 @@ export interface AppOptions extends Omit<ServicesOptions, 'config'> {
   readonly publicDir?: string;
 }
 
-/** The request URL without its query string: a type-ahead query is free text and must not reach the logs. */
-function logSafeRequest(request: { method: string; url: string; id: string }) {
-  return { method: request.method, url: request.url.split('?')[0], requestId: request.id };
+/** @fastify/ajv-compiler's factory, typed by what is used here (its published types are a union over JTD too). */
+type ValidatorFactory = (
+  externalSchemas: unknown,
+  options: { customOptions?: object },
+) => FastifySchemaCompiler<unknown>;
+const ajvCompilers = AjvCompiler() as unknown as ValidatorFactory;
+
+/**
+ * Query strings and path parameters arrive as text and are coerced to their schema's types; a JSON body carries its
+ * own types and is validated as sent (coercion would turn `"years": null` into 0 years and `"topK": "5"` into 5).
+ */
+const coercingOnlyOutsideBodies: ValidatorFactory = (externalSchemas, options) => {
+  const coercing = ajvCompilers(externalSchemas, options);
+  const exact = ajvCompilers(externalSchemas, {
+    ...options,
+    customOptions: { ...options.customOptions, coerceTypes: false },
+  });
+  return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
+};
+
+/**
+ * The access log names the route, never the URL: a query string (type-ahead) is free text, and a path that matched no
+ * route, or a parameter that failed its pattern, can carry anything a client typed (a name, a record number).
+ */
+function logSafeRequest(request: FastifyRequest) {
+  return { method: request.method, route: request.routeOptions?.url ?? 'no route', requestId: request.id };
 }
 
 export async function buildApp(config: ServiceConfig, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? { level: config.logLevel, serializers: { req: logSafeRequest } },
+    // The serializer applies to any logger passed in too (tests capture the lines), so what is tested is what runs.
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            ...(typeof opts.logger === 'object' ? opts.logger : {}),
+            serializers: { req: logSafeRequest },
+          },
     bodyLimit: config.bodyLimitBytes,
     // The request id is ours (a UUID): a client-sent header could carry a patient identifier into the audit log.
     genReqId: () => randomUUID(),
@@ -36,11 +75,28 @@ export async function buildApp(config: ServiceConfig, opts: AppOptions = {}): Pr
     logController: new LogController({ disableRequestLogging: true }),
     // The load balancer closes idle connections after 60 s; keep ours open longer so it never hits a closed one.
     keepAliveTimeout: 72_000,
-    requestTimeout: 10_000,
-    connectionTimeout: 10_000,
+    // Slow clients (slow-loris): a request whose headers and body have not all arrived within REQUEST_TIMEOUT_MS is
+    // answered 408 and its connection closed; an idle connection is closed after the same time. Node checks the
+    // deadlines every connectionsCheckingInterval (30 s by default, too coarse for a 10 s limit) and its headers
+    // deadline is fixed when the server is created, so both are set here.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
     trustProxy: config.host !== '127.0.0.1',
     // Unknown fields are refused (additionalProperties: false), never silently dropped; query strings are coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator: coercingOnlyOutsideBodies as never } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        allErrors: false,
+        formats: { [AGE_DURATION_FORMAT]: isAgeDuration },
+      },
+    },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

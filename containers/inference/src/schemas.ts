@@ -3,10 +3,15 @@ import { type Static, Type } from '@sinclair/typebox';
 /** Limits a request may not exceed; docs/api.md lists them. */
 export const LIMITS = { phenotypes: 200, evidences: 600, topK: 50, query: 100 } as const;
 
-export const HpoId = Type.String({ pattern: '^HP:[0-9]{7}$', description: 'an HPO term id, e.g. HP:0001250' });
+export const HpoId = Type.String({
+  pattern: '^HP:[0-9]{7}$',
+  description: 'an HPO term id, e.g. HP:0001250',
+  examples: ['HP:0001250'],
+});
 export const DiseaseId = Type.String({
   pattern: '^(OMIM|ORPHA|DDXPLUS):[A-Za-z0-9_]{1,100}$',
   description: 'OMIM:<n>, ORPHA:<n> or DDXPLUS:<slug>',
+  examples: ['OMIM:607208'],
 });
 export const RequestId = Type.String({ format: 'uuid', description: 'the requestId of a diagnosis response' });
 
@@ -25,9 +30,31 @@ export const errors = (...codes: number[]) =>
 export const Sex = Type.Union([Type.Literal('female'), Type.Literal('male'), Type.Literal('unknown')]);
 
 const NativePhenotype = Type.Object(
-  { id: HpoId, excluded: Type.Optional(Type.Boolean({ default: false })) },
+  { id: HpoId, excluded: Type.Optional(Type.Boolean({ description: 'default false' })) },
   { additionalProperties: false },
 );
+
+/** The phenopacket age format: an ISO 8601 duration such as P3Y, P2Y6M, P8M or P10D, at most 130 years in total. */
+export const AGE_DURATION_FORMAT = 'iso8601-age';
+const AGE_DURATION = /^P(?:(\d{1,3})Y)?(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,5})D)?$/;
+const MAX_AGE_YEARS = 130;
+/** The same shape as AGE_DURATION without the bare `P`, as a schema pattern (alternatives, no look-ahead). */
+const AGE_PATTERN =
+  '^P(\\d{1,3}Y(\\d{1,4}M)?(\\d{1,4}W)?(\\d{1,5}D)?|\\d{1,4}M(\\d{1,4}W)?(\\d{1,5}D)?|\\d{1,4}W(\\d{1,5}D)?|\\d{1,5}D)$';
+
+/** Years of an ISO 8601 age duration, or `undefined` when it is not one (the bare `P` included). */
+export function durationYears(iso: string): number | undefined {
+  const m = AGE_DURATION.exec(iso);
+  if (!m || iso === 'P') return undefined;
+  const [y, mo, w, d] = m.slice(1).map((v) => Number(v ?? 0));
+  return y + mo / 12 + (w * 7 + d) / 365.25;
+}
+
+/** The validator of AGE_DURATION_FORMAT, registered with the app's JSON schema validator (app.ts). */
+export function isAgeDuration(iso: string): boolean {
+  const years = durationYears(iso);
+  return years !== undefined && years <= MAX_AGE_YEARS;
+}
 
 /** GA4GH Phenopacket v2: only the fields the service reads are checked; everything else is ignored, never stored. */
 const Phenopacket = Type.Object(
@@ -46,7 +73,11 @@ const Phenopacket = Type.Object(
           Type.Object({
             age: Type.Optional(
               Type.Object({
-                iso8601duration: Type.String({ pattern: '^P(\\d{1,3}Y)?(\\d{1,4}M)?(\\d{1,4}W)?(\\d{1,5}D)?$' }),
+                iso8601duration: Type.String({
+                  pattern: AGE_PATTERN,
+                  format: AGE_DURATION_FORMAT,
+                  description: `an ISO 8601 duration (P3Y, P2Y6M, P8M, P10D) of at most ${MAX_AGE_YEARS} years`,
+                }),
               }),
             ),
           }),
@@ -58,30 +89,54 @@ const Phenopacket = Type.Object(
         type: Type.Object({ id: HpoId, label: Type.Optional(Type.String({ maxLength: 500 })) }),
         excluded: Type.Optional(Type.Boolean()),
       }),
-      { maxItems: LIMITS.phenotypes },
+      { minItems: 1, maxItems: LIMITS.phenotypes },
     ),
   },
-  { description: 'a GA4GH Phenopacket v2 (subject.sex, subject.timeAtLastEncounter.age, phenotypicFeatures)' },
+  {
+    description:
+      'a GA4GH Phenopacket v2 (subject.sex, subject.timeAtLastEncounter.age, phenotypicFeatures); other fields are ignored, ' +
+      'but keys __proto__ and constructor.prototype are refused anywhere in a body',
+  },
 );
 
-export const DiagnosisRequest = Type.Object(
+// No `default` keywords inside the anyOf (the validator cannot apply them there): the code applies them.
+const TopK = Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.topK, description: 'default 10' }));
+const Phenotypes = Type.Array(NativePhenotype, { maxItems: LIMITS.phenotypes });
+const Evidences = Type.Array(Type.String({ pattern: '^E_[0-9]{1,4}(_@_[A-Za-z0-9_]{1,40})?$' }), {
+  maxItems: LIMITS.evidences,
+});
+
+/** The native body: at least one finding, in `phenotypes` or in `evidences`. */
+const NativeDiagnosisRequest = Type.Object(
   {
-    phenotypes: Type.Optional(Type.Array(NativePhenotype, { maxItems: LIMITS.phenotypes })),
+    phenotypes: Type.Optional(Phenotypes),
     age: Type.Optional(
       Type.Object({ years: Type.Number({ minimum: 0, maximum: 130 }) }, { additionalProperties: false }),
     ),
     sex: Type.Optional(Sex),
-    evidences: Type.Optional(
-      Type.Array(Type.String({ pattern: '^E_[0-9]{1,4}(_@_[A-Za-z0-9_]{1,40})?$' }), { maxItems: LIMITS.evidences }),
-    ),
-    topK: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.topK, default: 10 })),
-    phenopacket: Type.Optional(Phenopacket),
+    evidences: Type.Optional(Evidences),
+    topK: TopK,
   },
   {
     additionalProperties: false,
-    description: 'either the native fields (phenotypes, age, sex, evidences) or a phenopacket; topK with either',
+    title: 'native',
+    description: 'findings as HPO ids and questionnaire tokens (at least one of either), with age and sex',
+    anyOf: [
+      { required: ['phenotypes'], properties: { phenotypes: { type: 'array', minItems: 1 } } },
+      { required: ['evidences'], properties: { evidences: { type: 'array', minItems: 1 } } },
+    ],
   },
 );
+
+const PhenopacketDiagnosisRequest = Type.Object(
+  { phenopacket: Phenopacket, topK: TopK },
+  { additionalProperties: false, title: 'phenopacket' },
+);
+
+/** Either the native fields or a phenopacket (never both); `topK` with either. */
+export const DiagnosisRequest = Type.Union([NativeDiagnosisRequest, PhenopacketDiagnosisRequest], {
+  description: 'either the native fields (phenotypes, age, sex, evidences) or a phenopacket; topK with either',
+});
 export type DiagnosisRequest = Static<typeof DiagnosisRequest>;
 
 const Warning = Type.Object({

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '../../../containers/inference/src/config';
-import { FIXTURES, makeHome } from './helpers';
+import { FIXTURES, makeHome, startApp } from './helpers';
 import { type ServerProcess, startServer } from './server-process';
 
 const ISSUER = 'https://issuer.test/pool';
@@ -99,6 +99,80 @@ describe('JWT bearer authentication (real server, local JWKS on loopback)', () =
     // THEN
     expect(res.status).toBe(401);
     expect((await res.json()).message).toMatch(message);
+  });
+
+  describe('every route of the app, as the app lists them, except the documented open ones', () => {
+    // Open by design (docs/api.md): health checks for the load balancer, the clinician page (it sends the token it
+    // holds) and the OpenAPI document. Everything else the app registers must refuse a request without a valid token.
+    const OPEN = [/^\/healthz$/, /^\/readyz$/, /^\/\*$/, /^\/docs(\/.*)?$/, /^\*$/];
+    const routes: { method: string; url: string; path: string }[] = [];
+    beforeAll(async () => {
+      // The route list comes from the app itself (built in-process without auth: the same routes), so a route added
+      // later is in this table without anyone editing it.
+      const t = await startApp();
+      try {
+        for (const route of t.app.declaredRoutes) {
+          for (const method of route.methods) {
+            const path = route.url.replace(/:[A-Za-z0-9_]+/g, 'OMIM:607208').replace(/\*$/, 'index.html');
+            routes.push({ method, url: route.url, path: path === '' ? '/' : path });
+          }
+        }
+      } finally {
+        await t.app.close();
+      }
+    });
+    const protectedRoutes = () => routes.filter((r) => !OPEN.some((o) => o.test(r.url)));
+    const badTokens: [string, () => string | undefined][] = [
+      ['missing', () => undefined],
+      ['expired', () => jwt(claims({ iat: now() - 7200, exp: now() - 3600 }), privateKey)],
+      ['for another audience', () => jwt(claims({ aud: 'someone-else' }), privateKey)],
+      ['from another issuer', () => jwt(claims({ iss: 'https://evil.test' }), privateKey)],
+      ['signed by another key', () => jwt(claims(), other.privateKey)],
+      ['unsigned (alg none)', () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims())}.`],
+    ];
+
+    test('the table covers the API and /metrics (a route list that lost them would make this test vacuous)', () => {
+      const urls = protectedRoutes().map((r) => `${r.method} ${r.url}`);
+      for (const expected of [
+        'POST /v1/diagnoses',
+        'GET /v1/phenotypes',
+        'GET /v1/diseases/:id',
+        'POST /v1/feedback',
+        'GET /metrics',
+      ]) {
+        expect(urls).toContain(expected);
+      }
+    });
+
+    test.each(badTokens)('a token that is %s is a 401 on every protected route', async (_name, token) => {
+      // GIVEN
+      const bearer = token();
+      // WHEN every protected route and method is called with it
+      const answers = await Promise.all(
+        protectedRoutes().map(async (r) => {
+          const res = await fetch(`${server.url}${r.path}`, {
+            method: r.method,
+            headers: {
+              ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+              ...(r.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+            },
+            body: r.method === 'POST' ? '{}' : undefined,
+          });
+          return `${r.method} ${r.url} ${res.status}`;
+        }),
+      );
+      // THEN
+      expect(answers).toEqual(protectedRoutes().map((r) => `${r.method} ${r.url} 401`));
+    });
+
+    test('the open routes answer without a token', async () => {
+      const open = routes.filter((r) => OPEN.some((o) => o.test(r.url)) && r.method === 'GET' && r.url !== '*');
+      expect(open.length).toBeGreaterThanOrEqual(5);
+      for (const r of open) {
+        const res = await fetch(`${server.url}${r.path}`);
+        expect(`${r.url} ${res.status === 401 ? 401 : 'open'}`).toBe(`${r.url} open`);
+      }
+    });
   });
 
   test('the API and /metrics need a token; health checks do not', async () => {

@@ -67,6 +67,14 @@ describe('model hot reload through the local registry', () => {
       /catalog.json sha256 [0-9a-f]{64} does not match the manifest's/,
     ],
     [
+      'a model file truncated on disk',
+      (dir: string) => {
+        const model = readFileSync(join(dir, 'model.onnx'));
+        writeFileSync(join(dir, 'model.onnx'), model.subarray(0, Math.floor(model.length / 2)));
+      },
+      /model.onnx sha256 [0-9a-f]{64} does not match the manifest's/,
+    ],
+    [
       'a missing model file',
       (dir: string) =>
         writeFileSync(

@@ -36,7 +36,7 @@ export function startServer(
   const output = () => Buffer.concat(chunks).toString();
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(); // exited, or killed by a signal
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });

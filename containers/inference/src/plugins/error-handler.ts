@@ -1,6 +1,19 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../errors';
+
+/** A route as registered: every route of the app, including HEAD, the static page and /docs (tests enumerate it). */
+export interface DeclaredRoute {
+  readonly url: string;
+  readonly methods: readonly string[];
+  readonly path: RegExp;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    declaredRoutes: readonly DeclaredRoute[];
+  }
+}
 
 const REASON: Record<number, string> = {
   400: 'Bad Request',
@@ -37,7 +50,41 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
       .code(statusCode)
       .send({ statusCode, error: REASON[statusCode] ?? (statusCode < 500 ? 'Bad Request' : 'Error'), message });
   });
+  // An existing path asked with a method it does not have is a 405 naming the methods it has (RFC 9110 15.5.6).
+  const routes: DeclaredRoute[] = [];
+  app.decorate('declaredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    const pattern = route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
+    routes.push({ url: route.url, methods: [route.method].flat(), path: new RegExp(`^${pattern}$`) });
+  });
+  // The static page's catch-all (GET /*) is left out: a path it does not serve is a 404, whatever the method.
+  const allowed = (path: string) => [
+    ...new Set(routes.filter((r) => !r.url.includes('*') && r.path.test(path)).flatMap((r) => r.methods)),
+  ];
+
+  const methodNotAllowed = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0];
+    const methods = allowed(path);
+    if (methods.length === 0 || methods.includes(request.method)) return false;
+    reply
+      .code(405)
+      .header('allow', methods.join(', '))
+      .send({
+        statusCode: 405,
+        error: 'Method Not Allowed',
+        message: `${request.method.slice(0, 20)} is not allowed on ${path.slice(0, 200)}; allowed: ${methods.join(', ')}`,
+      });
+    return true;
+  };
+  // Answered in onRequest, before any body is parsed: a body-carrying method (QUERY, PUT) would otherwise be refused
+  // for its missing content type before the router's 404 handler ever ran.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404 && methodNotAllowed(request, reply)) return reply;
+  });
+
+  // Also reached when the static page's catch-all (GET /*) finds no file, e.g. GET /v1/diagnoses.
   app.setNotFoundHandler((request, reply) => {
+    if (methodNotAllowed(request, reply)) return;
     reply.code(404).send({
       statusCode: 404,
       error: 'Not Found',

@@ -45,10 +45,15 @@ async function security(app: FastifyInstance, opts: { config: ServiceConfig }): 
   await app.register(underPressure, {
     maxEventLoopDelay: 1000,
     retryAfter: 5,
-    pressureHandler: (_request, reply, type, value) => {
+    // Health checks are answered even when overloaded, as the rate limit exempts them: the load balancer must not
+    // replace a task for being busy (returning nothing lets the request through). The 503 is serialized as plain
+    // JSON: a route's own 503 schema (/readyz has one) would not fit it, and the request became a 500.
+    pressureHandler: (request, reply, type, value) => {
+      if (UNLIMITED.has(request.routeOptions.url ?? '')) return;
       reply
         .code(503)
         .header('Retry-After', '5')
+        .serializer(JSON.stringify)
         .send({
           statusCode: 503,
           error: 'Service Unavailable',

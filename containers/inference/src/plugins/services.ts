@@ -68,11 +68,13 @@ export interface ServicesOptions {
 async function services(app: FastifyInstance, opts: ServicesOptions): Promise<void> {
   const { config } = opts;
   const models = new ModelManager(opts.locator ?? createLocator(config.model), app.log);
+  // A torn last line is a record a crash interrupted before it was acknowledged: kept aside, never mixed with new ones.
+  const repaired = (repair: object) => app.log.warn(repair, 'torn last line moved aside; the file continues after it');
   const dx: Services = {
     config,
     models,
-    audit: new JsonlWriter(join(config.dxopsHome, 'audit'), 'audit'),
-    feedback: new JsonlWriter(join(config.dxopsHome, 'feedback'), 'feedback'),
+    audit: new JsonlWriter(join(config.dxopsHome, 'audit'), 'audit', repaired),
+    feedback: new JsonlWriter(join(config.dxopsHome, 'feedback'), 'feedback', repaired),
     metrics: new ServiceMetrics(),
     recent: new RecentPredictions(),
     shippers: [],

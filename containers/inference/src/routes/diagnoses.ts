@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { unavailable } from '../errors';
 import { ageBand } from '../monitoring/drift-monitor';
 import { DiagnosisRequest, DiagnosisResponse, errors } from '../schemas';
-import { toDiagnosisInput } from './diagnosis-input';
+import { checkDiagnosisForm, diagnosisErrorFormatter, toDiagnosisInput } from './diagnosis-input';
 
 export default async function diagnoses(app: FastifyInstance): Promise<void> {
   app.post<{ Body: DiagnosisRequest }>(
@@ -13,6 +13,8 @@ export default async function diagnoses(app: FastifyInstance): Promise<void> {
         body: DiagnosisRequest,
         response: { 200: DiagnosisResponse, ...errors(400, 401, 413, 415, 429, 503) },
       },
+      preValidation: checkDiagnosisForm,
+      schemaErrorFormatter: diagnosisErrorFormatter,
     },
     async (request) => {
       const input = toDiagnosisInput(request.body);

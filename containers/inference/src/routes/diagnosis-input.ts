@@ -1,6 +1,7 @@
+import type { FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { badRequest } from '../errors';
 import type { DiagnosisInput, Sex } from '../model/model';
-import type { DiagnosisRequest } from '../schemas';
+import { AGE_DURATION_FORMAT, type DiagnosisRequest, durationYears } from '../schemas';
 
 const PHENOPACKET_SEX: Record<string, Sex> = {
   FEMALE: 'female',
@@ -9,45 +10,70 @@ const PHENOPACKET_SEX: Record<string, Sex> = {
   OTHER_SEX: 'unknown',
 };
 
-/** ISO 8601 duration (P6Y3M, P8M, P10D) to years; the schema has already checked the shape. */
-export function durationYears(iso: string): number {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(iso);
-  if (!m || iso === 'P') throw badRequest(`phenopacket age '${iso}' is not an ISO 8601 duration such as P6Y3M`);
-  const [y, mo, w, d] = m.slice(1).map((v) => Number(v ?? 0));
-  return y + mo / 12 + (w * 7 + d) / 365.25;
-}
+const NATIVE_FIELDS = ['phenotypes', 'age', 'sex', 'evidences'] as const;
 
-/** The native body or the phenopacket, as one input; refuses a body that mixes both or has no findings. */
-export function toDiagnosisInput(body: DiagnosisRequest): DiagnosisInput {
-  const topK = body.topK ?? 10;
-  const { phenopacket } = body;
-  if (phenopacket) {
-    if (body.phenotypes || body.age || body.sex || body.evidences) {
+/** A value the schema will judge (a wrong type is its business) or a non-empty list of findings. */
+const hasFindings = (value: unknown) => value !== undefined && (!Array.isArray(value) || value.length > 0);
+
+/**
+ * preValidation: the body schema is an anyOf (native | phenopacket), whose validator errors would list the failures
+ * of both forms. The three ways of choosing no form or both are answered here first, each with its own message.
+ */
+export async function checkDiagnosisForm(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  const fields = body as Record<string, unknown>;
+  if ('phenopacket' in fields) {
+    if (NATIVE_FIELDS.some((f) => f in fields)) {
       throw badRequest('send either phenopacket or the native fields (phenotypes, age, sex, evidences), not both');
     }
-    const features = phenopacket.phenotypicFeatures;
-    if (features.length === 0) throw badRequest('phenopacket.phenotypicFeatures is empty: give at least one finding');
-    const iso = phenopacket.subject?.timeAtLastEncounter?.age?.iso8601duration;
-    const ageYears = iso === undefined ? undefined : durationYears(iso);
-    if (ageYears !== undefined && ageYears > 130) throw badRequest(`phenopacket age ${iso} is over 130 years`);
+    const features = (fields.phenopacket as { phenotypicFeatures?: unknown } | null)?.phenotypicFeatures;
+    if (Array.isArray(features) && features.length === 0) {
+      throw badRequest('phenopacket.phenotypicFeatures is empty: give at least one finding');
+    }
+  } else if (!hasFindings(fields.phenotypes) && !hasFindings(fields.evidences)) {
+    throw badRequest('the body needs at least one entry in phenotypes or evidences, or a phenopacket');
+  }
+}
+
+/**
+ * The errors of the form the body chose (checkDiagnosisForm has made the choice unambiguous): a body without
+ * `phenopacket` fails the phenopacket form on its missing `phenopacket` first, so it is judged as native.
+ */
+export function diagnosisErrorFormatter(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const native = errors.some(
+    (e) => e.instancePath === '' && e.keyword === 'required' && e.params.missingProperty === 'phenopacket',
+  );
+  const branch = native ? '#/anyOf/0/' : '#/anyOf/1/';
+  const chosen = errors.filter((e) => e.schemaPath.startsWith(branch) && e.keyword !== 'anyOf');
+  const shown = chosen.length > 0 ? chosen : errors;
+  const message = (e: FastifySchemaValidationError) =>
+    e.keyword === 'format' && e.params.format === AGE_DURATION_FORMAT
+      ? 'must be an ISO 8601 duration of at most 130 years'
+      : e.message;
+  return new Error(shown.map((e) => `${dataVar}${e.instancePath} ${message(e)}`).join(', '));
+}
+
+/** The native body or the phenopacket, as one input (the schema and checkDiagnosisForm have checked the form). */
+export function toDiagnosisInput(body: DiagnosisRequest): DiagnosisInput {
+  const topK = body.topK ?? 10;
+  if ('phenopacket' in body) {
+    const features = body.phenopacket.phenotypicFeatures;
+    const iso = body.phenopacket.subject?.timeAtLastEncounter?.age?.iso8601duration;
     return {
       observed: features.filter((f) => !f.excluded).map((f) => f.type.id),
       excluded: features.filter((f) => f.excluded).map((f) => f.type.id),
       evidences: [],
-      ageYears,
-      sex: PHENOPACKET_SEX[phenopacket.subject?.sex ?? 'UNKNOWN_SEX'],
+      ageYears: iso === undefined ? undefined : durationYears(iso),
+      sex: PHENOPACKET_SEX[body.phenopacket.subject?.sex ?? 'UNKNOWN_SEX'],
       topK,
     };
   }
   const phenotypes = body.phenotypes ?? [];
-  const evidences = body.evidences ?? [];
-  if (phenotypes.length === 0 && evidences.length === 0) {
-    throw badRequest('the body needs at least one entry in phenotypes or evidences, or a phenopacket');
-  }
   return {
     observed: phenotypes.filter((p) => !p.excluded).map((p) => p.id),
     excluded: phenotypes.filter((p) => p.excluded).map((p) => p.id),
-    evidences,
+    evidences: body.evidences ?? [],
     ageYears: body.age?.years,
     sex: body.sex ?? 'unknown',
     topK,

@@ -37,7 +37,11 @@ export default async function health(app: FastifyInstance): Promise<void> {
       schema: {
         summary:
           'Prometheus metrics: latency, predictions by category, specialist-review rate, model version, drift PSI',
-        response: { 200: Type.String(), ...errors(401, 429) },
+        // Prometheus text exposition, not JSON: declared so the OpenAPI document says what a scraper receives.
+        response: {
+          200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: Type.String() } } },
+          ...errors(401, 429),
+        },
       },
     },
     async (_request, reply) => {
