@@ -1,30 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '../../../containers/inference/src/config';
 import { FIXTURES, makeHome, startApp } from './helpers';
+import { b64url, jwt, type LocalJwks, serveJwks } from './jwks';
 import { type ServerProcess, startServer } from './server-process';
 
 const ISSUER = 'https://issuer.test/pool';
 const AUDIENCE = 'dxops-clinician-app';
-const KID = 'test-key-1';
-
-const b64url = (value: object | Buffer) =>
-  (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
-
-/** A compact JWS signed with node:crypto, so the test can also forge the broken ones. */
-function jwt(payload: object, key: KeyObject, header: object = { alg: 'RS256', kid: KID, typ: 'JWT' }): string {
-  const data = `${b64url(header)}.${b64url(payload)}`;
-  return `${data}.${b64url(sign('sha256', Buffer.from(data), key))}`;
-}
 
 describe('JWT bearer authentication (real server, local JWKS on loopback)', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  let jwks: Server;
+  let jwks: LocalJwks;
   let server: ServerProcess;
   const home = makeHome();
   const now = () => Math.floor(Date.now() / 1000);
@@ -38,20 +26,13 @@ describe('JWT bearer authentication (real server, local JWKS on loopback)', () =
   });
 
   beforeAll(async () => {
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] }),
-      );
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const { port } = jwks.address() as AddressInfo;
+    jwks = await serveJwks();
     server = await startServer({
       MODEL_DIR: join(FIXTURES, 'v1'),
       DXOPS_HOME: home,
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+      AUTH_JWKS_URL: jwks.url,
     });
   });
   afterAll(async () => {
@@ -64,26 +45,26 @@ describe('JWT bearer authentication (real server, local JWKS on loopback)', () =
     fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   test('a valid token from the issuer is accepted', async () => {
-    const res = await call('/v1/phenotypes?q=fever', jwt(claims(), privateKey));
+    const res = await call('/v1/phenotypes?q=fever', jwt(claims(), jwks.privateKey));
     expect(res.status).toBe(200);
   });
 
   test('a Cognito access token (client_id instead of aud) for the app client is accepted', async () => {
-    const token = jwt(claims({ aud: undefined, token_use: 'access', client_id: AUDIENCE }), privateKey);
+    const token = jwt(claims({ aud: undefined, token_use: 'access', client_id: AUDIENCE }), jwks.privateKey);
     expect((await call('/v1/diseases/OMIM:607208', token)).status).toBe(200);
   });
 
   test.each([
     ['a missing token', () => undefined, /Authorization: Bearer <JWT> header is required/],
-    ['an expired token', () => jwt(claims({ iat: now() - 7200, exp: now() - 3600 }), privateKey), /expired/],
+    ['an expired token', () => jwt(claims({ iat: now() - 7200, exp: now() - 3600 }), jwks.privateKey), /expired/],
     [
       'a token for another audience',
-      () => jwt(claims({ aud: 'someone-else' }), privateKey),
+      () => jwt(claims({ aud: 'someone-else' }), jwks.privateKey),
       /aud claim is not accepted/,
     ],
     [
       'a token from another issuer',
-      () => jwt(claims({ iss: 'https://evil.test' }), privateKey),
+      () => jwt(claims({ iss: 'https://evil.test' }), jwks.privateKey),
       /iss claim is not accepted/,
     ],
     ['a token signed by another key', () => jwt(claims(), other.privateKey), /signature does not verify/],
@@ -124,9 +105,9 @@ describe('JWT bearer authentication (real server, local JWKS on loopback)', () =
     const protectedRoutes = () => routes.filter((r) => !OPEN.some((o) => o.test(r.url)));
     const badTokens: [string, () => string | undefined][] = [
       ['missing', () => undefined],
-      ['expired', () => jwt(claims({ iat: now() - 7200, exp: now() - 3600 }), privateKey)],
-      ['for another audience', () => jwt(claims({ aud: 'someone-else' }), privateKey)],
-      ['from another issuer', () => jwt(claims({ iss: 'https://evil.test' }), privateKey)],
+      ['expired', () => jwt(claims({ iat: now() - 7200, exp: now() - 3600 }), jwks.privateKey)],
+      ['for another audience', () => jwt(claims({ aud: 'someone-else' }), jwks.privateKey)],
+      ['from another issuer', () => jwt(claims({ iss: 'https://evil.test' }), jwks.privateKey)],
       ['signed by another key', () => jwt(claims(), other.privateKey)],
       ['unsigned (alg none)', () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims())}.`],
     ];
