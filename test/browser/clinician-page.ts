@@ -74,11 +74,19 @@ async function main(): Promise<void> {
     // WHEN the clinician confirms the top candidate
     await first.getByRole('button', { name: 'Confirmar diagnóstico' }).click();
     await first.getByRole('button', { name: 'Diagnóstico confirmado ✓' }).waitFor();
+    // AND records another diagnosis through the catalog search (by a gene symbol, then the name)
+    const correct = page.getByRole('combobox', { name: /Es otro diagnóstico/ });
+    await correct.fill('ets1');
+    await page.getByRole('option', { name: /Jacobsen syndrome/ }).waitFor();
+    await correct.fill('jacob');
+    await page.getByRole('option', { name: /Jacobsen syndrome/ }).click();
+    await page.getByText('Corrección registrada: Jacobsen syndrome ✓').waitFor();
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'clinician-page-es.png'), fullPage: true });
-    // THEN the label is on disk
+    // THEN both labels are on disk
     const feedback = readdirSync(join(home, 'feedback')).map((f) => readFileSync(join(home, 'feedback', f), 'utf8'));
     assert.match(feedback.join(''), /"diseaseId":"OMIM:607208","verdict":"confirmed"/);
+    assert.match(feedback.join(''), /"diseaseId":"OMIM:147791","verdict":"corrected"/);
 
     // WHEN the findings are vague (only fatigue), THEN the specialist-review banner shows, in English after the toggle
     for (const label of ['Febrile seizure', 'Intellectual disability', 'Global developmental delay', 'Cough']) {

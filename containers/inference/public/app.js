@@ -26,6 +26,8 @@ const TEXT = {
     none: 'ninguno',
     confirm: 'Confirmar diagnóstico',
     confirmed: 'Diagnóstico confirmado ✓',
+    correctLabel: '¿Es otro diagnóstico? Buscar la enfermedad (nombre, OMIM/ORPHA o gen)',
+    corrected: (name) => `Corrección registrada: ${name} ✓`,
     review: (p) => `Revisión por especialista recomendada: la probabilidad más alta es ${p}, inferior al 70 %.`,
     summary: (v, s) => `Modelo ${v} · sospecha de enfermedad rara: ${s}`,
     failed: (m) => `No se pudo completar la solicitud: ${m}`,
@@ -62,6 +64,8 @@ const TEXT = {
     none: 'none',
     confirm: 'Confirm diagnosis',
     confirmed: 'Diagnosis confirmed ✓',
+    correctLabel: 'Another diagnosis? Search the disease (name, OMIM/ORPHA id or gene)',
+    corrected: (name) => `Correction recorded: ${name} ✓`,
     review: (p) => `Specialist review recommended: the top probability is ${p}, below 70%.`,
     summary: (v, s) => `Model ${v} · rare-disease suspicion: ${s}`,
     failed: (m) => `The request could not be completed: ${m}`,
@@ -76,6 +80,7 @@ const state = {
   labels: new Map(), // HPO id -> label, for the supporting/contradicting lists
   result: null,
   confirmed: new Set(),
+  corrected: null, // { id, name } the clinician recorded as the diagnosis instead
 };
 
 const $ = (id) => document.getElementById(id);
@@ -197,6 +202,71 @@ function renderResults() {
   );
 }
 
+function renderCorrection() {
+  $('correct').hidden = !state.result;
+  const done = $('correct-done');
+  done.hidden = !state.corrected;
+  done.textContent = state.corrected ? t('corrected')(state.corrected.name) : '';
+}
+
+async function correctDiagnosis(disease) {
+  try {
+    await api('POST', '/v1/feedback', {
+      requestId: state.result.requestId,
+      diseaseId: disease.id,
+      verdict: 'corrected',
+    });
+    state.corrected = { id: disease.id, name: disease.name };
+    // a search still pending for what was typed must not reopen the list
+    clearTimeout(diseaseTimer);
+    diseaseSeq++;
+    $('correct-search').value = '';
+    $('correct-suggestions').hidden = true;
+    renderCorrection();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+// The correction's type-ahead over the catalog: the latest answer wins, Enter takes the first match.
+let diseaseSeq = 0;
+let diseaseTimer;
+let diseaseMatches = [];
+
+async function suggestDiseases(q) {
+  const seq = ++diseaseSeq;
+  let data;
+  try {
+    data = await api('GET', `/v1/diseases?q=${encodeURIComponent(q)}&limit=8`);
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  if (seq !== diseaseSeq) return;
+  diseaseMatches = data.results;
+  const list = $('correct-suggestions');
+  list.replaceChildren(
+    ...(data.results.length
+      ? data.results.map((d, i) =>
+          el(
+            'li',
+            {
+              role: 'option',
+              id: `disease-opt-${i}`,
+              onmousedown: (e) => {
+                e.preventDefault();
+                correctDiagnosis(d);
+              },
+            },
+            [d.name, ' ', el('span', { class: 'code', text: d.matched !== d.name ? `${d.id} · ${d.matched}` : d.id })],
+          ),
+        )
+      : [el('li', { class: 'muted', text: t('noMatches') })]),
+  );
+  list.hidden = false;
+  $('correct-search').setAttribute('aria-expanded', 'true');
+}
+
 async function confirmDiagnosis(diseaseId) {
   try {
     await api('POST', '/v1/feedback', { requestId: state.result.requestId, diseaseId, verdict: 'confirmed' });
@@ -225,7 +295,9 @@ async function diagnose() {
   try {
     state.result = await api('POST', '/v1/diagnoses', body);
     state.confirmed.clear();
+    state.corrected = null;
     renderResults();
+    renderCorrection();
   } catch (err) {
     showError(err);
   } finally {
@@ -323,12 +395,30 @@ function init() {
   });
   search.addEventListener('blur', () => setTimeout(closeSuggestions, 100));
   $('diagnose').addEventListener('click', diagnose);
+  const correct = $('correct-search');
+  correct.addEventListener('input', () => {
+    clearTimeout(diseaseTimer);
+    const q = correct.value.trim();
+    if (!q) {
+      $('correct-suggestions').hidden = true;
+      return;
+    }
+    diseaseTimer = setTimeout(() => suggestDiseases(q), 120);
+  });
+  correct.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && diseaseMatches.length && !$('correct-suggestions').hidden) {
+      e.preventDefault();
+      correctDiagnosis(diseaseMatches[0]);
+    } else if (e.key === 'Escape') $('correct-suggestions').hidden = true;
+  });
+  correct.addEventListener('blur', () => setTimeout(() => ($('correct-suggestions').hidden = true), 100));
   for (const b of document.querySelectorAll('[data-lang]')) {
     b.addEventListener('click', () => {
       state.lang = b.dataset.lang;
       renderStatic();
       renderFindings();
       renderResults();
+      renderCorrection();
     });
   }
 }

@@ -1,6 +1,6 @@
 import { startApp, type TestApp } from './helpers';
 
-describe('GET /v1/phenotypes and /v1/diseases/:id', () => {
+describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startApp();
@@ -84,5 +84,38 @@ describe('GET /v1/phenotypes and /v1/diseases/:id', () => {
     const res = await get(url);
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/params\/id must match pattern/);
+  });
+
+  test.each([
+    ['a name prefix', 'drav', 'OMIM:607208', 'Dravet syndrome'],
+    ['a word inside the name', 'septal', 'ORPHA:99103', 'Ostium secundum atrial septal defect'],
+    ['an Orphanet xref of a folded entry', 'ORPHA:2308', 'OMIM:147791', 'ORPHA:2308'],
+    ['a gene symbol', 'scn1a', 'OMIM:607208', 'SCN1A'],
+    ['an exact common-disease id', 'DDXPLUS:Cluster_headache', 'DDXPLUS:Cluster_headache', 'DDXPLUS:Cluster_headache'],
+  ])('disease type-ahead finds %s', async (_name, q, id, matched) => {
+    // WHEN
+    const res = await get(`/v1/diseases?q=${encodeURIComponent(q)}`);
+    // THEN
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results[0]).toMatchObject({ id, matched });
+    expect(res.json().modelVersion).toBe('fixture-1');
+  });
+
+  test('disease type-ahead answers each candidate with its category, and honours limit', async () => {
+    const res = await get('/v1/diseases?q=syndrome&limit=1');
+    expect(res.json().results).toEqual([
+      { id: 'OMIM:607208', name: 'Dravet syndrome', category: 'orphan', matched: 'Dravet syndrome' },
+    ]);
+    expect((await get('/v1/diseases?q=zzzz')).json().results).toEqual([]);
+  });
+
+  test.each([
+    ['an empty query', '/v1/diseases?q='],
+    ['a limit above 50', '/v1/diseases?q=a&limit=51'],
+    ['an unknown parameter', '/v1/diseases?q=a&x=1'],
+  ])('disease type-ahead with %s is a 400', async (_name, url) => {
+    const res = await get(url);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/querystring/);
   });
 });

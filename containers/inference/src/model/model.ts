@@ -54,6 +54,8 @@ const MAX_REDIRECTS = 8;
 /** A verified, warmed-up model package and the indexes built from it at load time. */
 export class Model {
   public readonly phenotypes: PhenotypeIndex;
+  /** Type-ahead over the catalog (names, xrefs, genes): a clinician correcting a diagnosis looks the disease up. */
+  public readonly diseases: PhenotypeIndex;
   private readonly termIndex: Map<string, number>;
   private readonly tokenIndex: Map<string, number>;
   private readonly diseaseIndex: Map<string, number>;
@@ -78,6 +80,9 @@ export class Model {
     this.diseaseTerms = catalog.map((d) => d.phenotypes.map((p) => known(p.id)).filter((i) => i !== undefined));
     this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
     this.phenotypes = new PhenotypeIndex(vocabulary.terms);
+    this.diseases = new PhenotypeIndex(
+      catalog.map((d) => ({ id: d.id, label: d.name, synonyms: [...d.xrefs, ...d.genes], layperson: [] })),
+    );
   }
 
   public get version(): string {

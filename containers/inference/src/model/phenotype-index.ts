@@ -10,6 +10,9 @@ export interface PhenotypeMatch {
 
 type Kind = PhenotypeMatch['matchedKind'];
 
+/** What the index searches: HPO terms, or catalog diseases (name, other names, xrefs and genes as synonyms). */
+export type SearchEntry = Pick<VocabularyTerm, 'id' | 'label' | 'synonyms' | 'layperson'>;
+
 /** Lower case without diacritics, so 'fiebre', 'Fièvre' and 'FIEVRE' compare equal. */
 export function normalizeText(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -38,7 +41,7 @@ export class PhenotypeIndex {
   private readonly words: { word: string; name: number }[] = [];
   private readonly byId = new Map<string, number>();
 
-  constructor(private readonly terms: readonly VocabularyTerm[]) {
+  constructor(private readonly terms: readonly SearchEntry[]) {
     terms.forEach((t, i) => {
       this.byId.set(t.id, i);
       this.add(i, t.label, 'label');
@@ -50,7 +53,7 @@ export class PhenotypeIndex {
 
   public search(query: string, limit: number): PhenotypeMatch[] {
     const trimmed = query.trim();
-    const exact = this.byId.get(trimmed.toUpperCase());
+    const exact = this.byId.get(trimmed) ?? this.byId.get(trimmed.toUpperCase());
     if (exact !== undefined) {
       const t = this.terms[exact];
       return [{ id: t.id, label: t.label, matched: t.id, matchedKind: 'id' }];

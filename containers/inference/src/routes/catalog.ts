@@ -28,6 +28,30 @@ const PhenotypeResults = Type.Object({
   ),
 });
 
+const DiseaseQuery = Type.Object(
+  {
+    q: Type.String({
+      minLength: 1,
+      maxLength: LIMITS.query,
+      description: 'disease name, OMIM/ORPHA id or gene symbol',
+    }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+const DiseaseResults = Type.Object({
+  modelVersion: Type.String(),
+  results: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      category: Type.Union([Type.Literal('common'), Type.Literal('orphan')]),
+      matched: Type.String({ description: 'the name, xref or gene that matched' }),
+    }),
+  ),
+});
+
 const DiseaseParams = Type.Object({ id: DiseaseId });
 
 /** The disease profile is summarised: the most frequent phenotypes, not the whole annotation list. */
@@ -68,6 +92,25 @@ export default async function catalog(app: FastifyInstance): Promise<void> {
         modelVersion: model.version,
         results: model.phenotypes.search(request.query.q, request.query.limit ?? 10),
       };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof DiseaseQuery> }>(
+    '/v1/diseases',
+    {
+      schema: {
+        summary: 'Type-ahead search over the catalog: disease names, OMIM/ORPHA ids and xrefs, gene symbols',
+        querystring: DiseaseQuery,
+        response: { 200: DiseaseResults, ...errors(400, 401, 429, 503) },
+      },
+    },
+    async (request) => {
+      const model = current();
+      // every match is an id of this model's catalog, so the lookup always finds it
+      const results = model.diseases
+        .search(request.query.q, request.query.limit ?? 10)
+        .map((m) => ({ id: m.id, name: m.label, category: model.disease(m.id)!.category, matched: m.matched }));
+      return { modelVersion: model.version, results };
     },
   );
 
