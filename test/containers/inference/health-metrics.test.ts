@@ -58,6 +58,7 @@ describe('health, readiness, metrics and EMF', () => {
         '/metrics',
         '/readyz',
         '/v1/diagnoses',
+        '/v1/diseases',
         '/v1/diseases/{id}',
         '/v1/feedback',
         '/v1/phenotypes',
