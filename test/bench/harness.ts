@@ -1,0 +1,168 @@
+/**
+ * What the benchmarks share: the service bundled as the image bundles it, a bare Fastify ceiling, autocannon runs
+ * over a pool of different requests, and the /proc readings (CPU time, RSS) of the servers. Loopback only.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { buildSync } from 'esbuild';
+import { type ServerProcess, startServer } from '../containers/inference/server-process';
+import { type DiagnosisBody, requestPool } from './request-pool';
+
+const ROOT = join(__dirname, '..', '..');
+export const FIXTURE_MODEL = join(ROOT, 'test', 'fixtures', 'model-package', 'v1');
+
+export function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+export function startHello(): Promise<{ url: string; pid: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'hello-server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('hello-world server did not start in 30 s'));
+    }, 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /Server listening at (\S+)/.exec(chunk.toString());
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') });
+      }
+    });
+  });
+}
+
+/** The same bundle as the Dockerfile's, beside the sources so that onnxruntime-node resolves from node_modules. */
+export function bundle(): string {
+  const outfile = join(ROOT, 'containers', 'inference', 'dist', 'server.js');
+  buildSync({
+    entryPoints: [join(ROOT, 'containers', 'inference', 'src', 'server.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external: ['onnxruntime-node'],
+    outfile,
+    logLevel: 'warning',
+  });
+  // swagger-ui reads its assets beside the bundle (the Dockerfile copies them the same way).
+  cpSync(join(ROOT, 'node_modules', '@fastify', 'swagger-ui', 'static'), join(outfile, '..', 'static'), {
+    recursive: true,
+  });
+  return outfile;
+}
+
+export interface Service extends ServerProcess {
+  readonly pid: number;
+  /** The bundle the service runs (its source map is beside it). */
+  readonly bundle: string;
+  /** Stops the server and removes its state directory (audit files). */
+  close(): Promise<void>;
+}
+
+/**
+ * The bundled service on an ephemeral loopback port with its own state directory. `env` overrides the defaults
+ * (the benchmark lifts the per-client rate limit, which would otherwise throttle a single load generator).
+ */
+export async function startService(modelDir: string, env: Record<string, string> = {}): Promise<Service> {
+  const home = mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'dxops-bench-'));
+  const file = bundle();
+  const server = await startServer(
+    {
+      MODEL_DIR: modelDir,
+      DXOPS_HOME: home,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      PUBLIC_DIR: join(ROOT, 'containers', 'inference', 'public'),
+      ...env,
+    },
+    60_000,
+    file,
+  );
+  return {
+    ...server,
+    pid: server.child.pid ?? 0,
+    bundle: file,
+    close: async () => {
+      await server.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+let rotation = 0;
+
+/**
+ * autocannon options that POST the pool's requests: every connection walks the whole pool, each from its own
+ * starting point, so concurrent requests differ.
+ */
+export function diagnosesLoad(url: string, pool: readonly DiagnosisBody[]): autocannon.Options {
+  const requests = pool.map((body) => ({
+    method: 'POST' as const,
+    path: '/v1/diagnoses',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }));
+  return {
+    url,
+    requests,
+    setupClient: (client) => {
+      const start = (rotation++ * 37) % requests.length;
+      client.setRequests([...requests.slice(start), ...requests.slice(0, start)]);
+    },
+  };
+}
+
+export function loadPool(modelDir: string): DiagnosisBody[] {
+  return requestPool(modelDir);
+}
+
+/** CPU time (user + system) the process has used, in ms: per-request cost that does not depend on other load. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+const statusKb = (pid: number, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+/** Peak resident memory since start (VmHWM), MB. */
+export const peakRssMb = (pid: number) => Math.round(statusKb(pid, 'VmHWM') / 1024);
+/** Resident memory now (VmRSS), MB. */
+export const rssMb = (pid: number) => statusKb(pid, 'VmRSS') / 1024;
+
+export const loadAverage = () => loadavg().map((l) => Number(l.toFixed(2)));
+
+/** Status codes other than 2xx, by code (autocannon counts them per class and per code). */
+function statusCounts(r: autocannon.Result): Record<string, number> {
+  const codes = (r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
+  return Object.fromEntries(Object.entries(codes).map(([code, s]) => [code, s.count]));
+}
+
+export const summary = (r: autocannon.Result) => ({
+  requestsPerSecond: Math.round(r.requests.average),
+  p50Ms: r.latency.p50,
+  p99Ms: r.latency.p99,
+  maxMs: r.latency.max,
+  requests: r.requests.total,
+  errors: r.errors + r.timeouts,
+  timeouts: r.timeouts,
+  non2xx: r.non2xx,
+  statusCodes: statusCounts(r),
+});
+
+/** The result of one benchmark as a JSON document on stdout. */
+export function report(results: object): void {
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+export function fail(err: unknown): never {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+}
