@@ -3,7 +3,8 @@
  * over a pool of different requests, and the /proc readings (CPU time, RSS) of the servers. Loopback only.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -64,6 +65,8 @@ export interface Service extends ServerProcess {
   readonly pid: number;
   /** The bundle the service runs (its source map is beside it). */
   readonly bundle: string;
+  /** Its state directory (DXOPS_HOME): audit and feedback files. */
+  readonly home: string;
   /** Stops the server and removes its state directory (audit files). */
   close(): Promise<void>;
 }
@@ -90,6 +93,7 @@ export async function startService(modelDir: string, env: Record<string, string>
     ...server,
     pid: server.child.pid ?? 0,
     bundle: file,
+    home,
     close: async () => {
       await server.stop();
       rmSync(home, { recursive: true, force: true });
@@ -122,6 +126,46 @@ export function diagnosesLoad(url: string, pool: readonly DiagnosisBody[]): auto
 
 export function loadPool(modelDir: string): DiagnosisBody[] {
   return requestPool(modelDir);
+}
+
+/** Audit records on disk (one JSON line each): every 200 diagnosis must have one. */
+export function auditRecords(home: string): number {
+  const dir = join(home, 'audit');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .reduce((n, f) => n + readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).length, 0);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Probe {
+  readonly status: number | 'timeout' | 'error';
+  readonly ms: number;
+}
+
+/** One diagnosis request on a fresh connection, timed; never throws (a timeout or socket error is its status). */
+export function probe(url: string, body: DiagnosisBody, timeoutMs = 10_000): Promise<Probe> {
+  const started = performance.now();
+  const data = JSON.stringify(body);
+  return new Promise((resolve) => {
+    const done = (status: Probe['status']) => resolve({ status, ms: Math.round(performance.now() - started) });
+    const req = request(`${url}/v1/diagnoses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      agent: false,
+      timeout: timeoutMs,
+    });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => done(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      done('timeout');
+    });
+    req.on('error', () => done('error'));
+    req.end(data);
+  });
 }
 
 /** CPU time (user + system) the process has used, in ms: per-request cost that does not depend on other load. */

@@ -1,0 +1,75 @@
+/**
+ * Soak (issue #7, item 3): SOAK_SECONDS (default 60) of POST /v1/diagnoses at the target rate (200 requests/s) over
+ * the request pool, with the service's resident memory sampled every second. Prints errors, latency, RSS of the
+ * first and last 10 s and its growth, and checks that every 200 left its audit record on disk.
+ * Run: npm run bench:soak   (MODEL_DIR to soak another package)
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  auditRecords,
+  diagnosesLoad,
+  FIXTURE_MODEL,
+  fail,
+  loadAverage,
+  loadPool,
+  peakRssMb,
+  report,
+  rssMb,
+  run,
+  startService,
+  summary,
+} from './harness';
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
+const RATE = 200;
+const WINDOW_S = 10;
+const MODEL_DIR = process.env.MODEL_DIR ?? FIXTURE_MODEL;
+
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+async function main(): Promise<void> {
+  if (SECONDS < 2 * WINDOW_S) throw new Error(`SOAK_SECONDS must be at least ${2 * WINDOW_S}`);
+  const loadBefore = loadAverage();
+  // One load generator is one client: 200 requests/s is 12,000 a minute, over the per-client default of 6,000.
+  const service = await startService(MODEL_DIR, { RATE_LIMIT_PER_MINUTE: '10000000' });
+  try {
+    const load = diagnosesLoad(service.url, loadPool(MODEL_DIR));
+    const warmUp = await run({ ...load, connections: 10, duration: 2, overallRate: RATE }); // not reported
+    const startRss = rssMb(service.pid);
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(rssMb(service.pid)), 1000);
+    const result = await run({ ...load, connections: 10, duration: SECONDS, overallRate: RATE }).finally(() =>
+      clearInterval(sampler),
+    );
+    const first = mean(samples.slice(0, WINDOW_S));
+    const last = mean(samples.slice(-WINDOW_S));
+    const ok = result['2xx'];
+    const records = auditRecords(service.home);
+    const manifest = JSON.parse(readFileSync(join(MODEL_DIR, 'manifest.json'), 'utf8'));
+    report({
+      date: new Date().toISOString(),
+      loadAverage: { before: loadBefore, after: loadAverage() },
+      seconds: SECONDS,
+      targetRate: RATE,
+      model: { dir: MODEL_DIR, version: manifest.modelVersion, ...manifest.counts },
+      diagnoses: summary(result),
+      rssMb: {
+        afterWarmUp: round1(startRss),
+        [`first${WINDOW_S}s`]: round1(first),
+        [`last${WINDOW_S}s`]: round1(last),
+        growth: round1(last - first),
+        growthPercent: round1((100 * (last - first)) / first),
+        peak: peakRssMb(service.pid),
+        perSecond: samples.map(Math.round),
+      },
+      // One record per acknowledged diagnosis (warm-up included), no more and no fewer.
+      auditRecords: { onDisk: records, acknowledged: warmUp['2xx'] + ok, match: records === warmUp['2xx'] + ok },
+    });
+  } finally {
+    await service.close();
+  }
+}
+
+main().catch(fail);
