@@ -141,6 +141,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export interface Probe {
   readonly status: number | 'timeout' | 'error';
   readonly ms: number;
+  /** Until the TCP connection was established (a full accept queue shows here, as SYN retries of 1 s, 3 s ...). */
+  readonly connectMs?: number;
 }
 
 /** One diagnosis request on a fresh connection, timed; never throws (a timeout or socket error is its status). */
@@ -148,13 +150,20 @@ export function probe(url: string, body: DiagnosisBody, timeoutMs = 10_000): Pro
   const started = performance.now();
   const data = JSON.stringify(body);
   return new Promise((resolve) => {
-    const done = (status: Probe['status']) => resolve({ status, ms: Math.round(performance.now() - started) });
+    let connectMs: number | undefined;
+    const done = (status: Probe['status']) =>
+      resolve({ status, ms: Math.round(performance.now() - started), connectMs });
     const req = request(`${url}/v1/diagnoses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
       agent: false,
       timeout: timeoutMs,
     });
+    req.on('socket', (socket) =>
+      socket.once('connect', () => {
+        connectMs = Math.round(performance.now() - started);
+      }),
+    );
     req.on('response', (res) => {
       res.resume();
       res.on('end', () => done(res.statusCode ?? 0));
