@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import type { ServiceConfig } from '../config';
@@ -48,6 +48,14 @@ export function securityHeaders(options = HELMET_OPTIONS): Readonly<Record<strin
 
 const SECURITY_HEADERS = securityHeaders();
 
+/** The 503 of both load shedders: why, and when to retry. */
+function overloaded(reply: FastifyReply, reason: string): void {
+  reply
+    .code(503)
+    .header('Retry-After', String(RETRY_AFTER_S))
+    .send({ statusCode: 503, error: 'Service Unavailable', message: `${reason}; retry in ${RETRY_AFTER_S} s` });
+}
+
 /**
  * Load shedding by concurrency: past `max` requests in progress a new one is refused at once with a 503. Without it a
  * burst of a thousand connections is queued in the sockets, where the event-loop delay that under-pressure watches
@@ -59,14 +67,7 @@ function shedBeyond(app: FastifyInstance, max: number): void {
   app.addHook('onRequest', (request, reply, done) => {
     if (UNLIMITED.has(request.url)) return done();
     if (inFlight >= max) {
-      reply
-        .code(503)
-        .header('Retry-After', String(RETRY_AFTER_S))
-        .send({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: `the service has ${max} requests in progress, its limit; retry in ${RETRY_AFTER_S} s`,
-        });
+      overloaded(reply, `the service has ${max} requests in progress, its limit`);
       return;
     }
     inFlight++;
@@ -109,14 +110,7 @@ async function security(app: FastifyInstance, opts: { config: ServiceConfig }): 
     maxEventLoopDelay: 1000,
     retryAfter: RETRY_AFTER_S,
     pressureHandler: (_request, reply, type, value) => {
-      reply
-        .code(503)
-        .header('Retry-After', String(RETRY_AFTER_S))
-        .send({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: `the service is overloaded (${type} ${value}); retry in ${RETRY_AFTER_S} s`,
-        });
+      overloaded(reply, `the service is overloaded (${type} ${value})`);
     },
   });
 }
