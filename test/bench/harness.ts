@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -146,7 +146,7 @@ export interface Probe {
 }
 
 /** One diagnosis request on a fresh connection, timed; never throws (a timeout or socket error is its status). */
-export function probe(url: string, body: DiagnosisBody, timeoutMs = 10_000): Promise<Probe> {
+export function probe(url: string, body: DiagnosisBody, timeoutMs = 10_000, agent?: Agent): Promise<Probe> {
   const started = performance.now();
   const data = JSON.stringify(body);
   return new Promise((resolve) => {
@@ -156,14 +156,16 @@ export function probe(url: string, body: DiagnosisBody, timeoutMs = 10_000): Pro
     const req = request(`${url}/v1/diagnoses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      agent: false,
+      agent: agent ?? false,
       timeout: timeoutMs,
     });
-    req.on('socket', (socket) =>
-      socket.once('connect', () => {
-        connectMs = Math.round(performance.now() - started);
-      }),
-    );
+    if (!agent) {
+      req.on('socket', (socket) =>
+        socket.once('connect', () => {
+          connectMs = Math.round(performance.now() - started);
+        }),
+      );
+    }
     req.on('response', (res) => {
       res.resume();
       res.on('end', () => done(res.statusCode ?? 0));
@@ -218,4 +220,70 @@ export function report(results: object): void {
 export function fail(err: unknown): never {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : err}\n`);
   process.exit(1);
+}
+
+export interface PacedResult {
+  readonly rate: number;
+  readonly requests: number;
+  readonly statusCodes: Record<string, number>;
+  readonly errors: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** How late the load generator itself sent requests (its own CPU starvation), p99. */
+  readonly senderLateP99Ms: number;
+}
+
+const pct = (sorted: readonly number[], p: number) =>
+  Math.round(10 * (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0)) / 10;
+
+/**
+ * Open-loop load at a fixed rate: request i is due at start + i / rate and its latency counts from that moment (a
+ * late or queued request is not forgiven), over up to `connections` keep-alive connections. autocannon's
+ * `overallRate` is not used for latency: it sends each connection's quota for the second back to back at the start
+ * of the second, so its "200 requests/s" is a burst of 200 every second.
+ */
+export async function paced(
+  url: string,
+  pool: readonly DiagnosisBody[],
+  rate: number,
+  seconds: number,
+  connections = 10,
+): Promise<PacedResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.round(rate * seconds);
+  const start = performance.now() + 20;
+  const latencies: number[] = [];
+  const late: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait >= 1) await sleep(wait);
+    late.push(Math.max(0, performance.now() - due));
+    pending.push(
+      probe(url, pool[i % pool.length], 10_000, agent).then((p) => {
+        latencies.push(performance.now() - due);
+        statusCodes[p.status] = (statusCodes[p.status] ?? 0) + 1;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  late.sort((a, b) => a - b);
+  const ok = Object.entries(statusCodes).reduce((n, [code, count]) => n + (code.startsWith('2') ? count : 0), 0);
+  return {
+    rate,
+    requests: total,
+    statusCodes,
+    errors: total - ok,
+    p50Ms: pct(latencies, 50),
+    p90Ms: pct(latencies, 90),
+    p99Ms: pct(latencies, 99),
+    maxMs: pct(latencies, 100),
+    senderLateP99Ms: pct(late, 99),
+  };
 }

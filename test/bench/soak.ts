@@ -1,6 +1,6 @@
 /**
- * Soak (issue #7, item 3): SOAK_SECONDS (default 60) of POST /v1/diagnoses at the target rate (200 requests/s) over
- * the request pool, with the service's resident memory sampled every second. Prints errors, latency, RSS of the
+ * Soak (issue #7, item 3): SOAK_SECONDS (default 60) of POST /v1/diagnoses at the target rate (200 requests/s, open
+ * loop, harness.ts `paced`) over the request pool, with the service's resident memory sampled every second. Prints errors, latency, RSS of the
  * first and last 10 s and its growth, and checks that every 200 left its audit record on disk.
  * Run: npm run bench:soak   (MODEL_DIR to soak another package)
  */
@@ -8,17 +8,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   auditRecords,
-  diagnosesLoad,
   FIXTURE_MODEL,
   fail,
   loadAverage,
   loadPool,
+  paced,
   peakRssMb,
   report,
   rssMb,
-  run,
   startService,
-  summary,
 } from './harness';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
@@ -49,14 +47,12 @@ async function main(): Promise<void> {
   // One load generator is one client: 200 requests/s is 12,000 a minute, over the per-client default of 6,000.
   const service = await startService(MODEL_DIR, { RATE_LIMIT_PER_MINUTE: '10000000' });
   try {
-    const load = diagnosesLoad(service.url, loadPool(MODEL_DIR));
-    await run({ ...load, connections: 10, duration: 2, overallRate: RATE }); // warm-up, not reported
+    const pool = loadPool(MODEL_DIR);
+    await paced(service.url, pool, RATE, 2); // warm-up, not reported
     const startRss = rssMb(service.pid);
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(rssMb(service.pid)), 1000);
-    const result = await run({ ...load, connections: 10, duration: SECONDS, overallRate: RATE }).finally(() =>
-      clearInterval(sampler),
-    );
+    const result = await paced(service.url, pool, RATE, SECONDS).finally(() => clearInterval(sampler));
     const first = mean(samples.slice(0, WINDOW_S));
     const last = mean(samples.slice(-WINDOW_S));
     const records = auditRecords(service.home);
@@ -68,7 +64,7 @@ async function main(): Promise<void> {
       seconds: SECONDS,
       targetRate: RATE,
       model: { dir: MODEL_DIR, version: manifest.modelVersion, ...manifest.counts },
-      diagnoses: summary(result),
+      diagnoses: result,
       rssMb: {
         afterWarmUp: round1(startRss),
         [`first${WINDOW_S}s`]: round1(first),
