@@ -17,7 +17,7 @@ STAMPS := .make
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py test-browser test-fuzz-quick fuzz inference-fixtures synth validate demo demo-drift serve bench clean
+.PHONY: help install prereqs fixtures lint format typecheck test test-ts test-py test-browser test-fuzz-quick fuzz inference-fixtures synth validate demo demo-drift serve bench soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -106,8 +106,17 @@ demo-drift: install ## The closed loop locally: shifted traffic -> drift -> retr
 serve: install ## Serve the approved model on HOST:PORT (default 127.0.0.1:8080) without retraining
 	@HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
-bench: install ## Benchmarks: hello-world ceiling vs POST /v1/diagnoses, p99 at 200 req/s, CPU per request, peak RSS
+# The real package to benchmark besides the fixture: BENCH_MODEL_DIR, or the approved one of the local registry.
+BENCH_MODEL_DIR ?= $(shell node -e "const r=require('./.dxops/registry/registry.json');const p=r.packages.filter(p=>p.status==='Approved').pop();if(p)console.log(require('path').resolve('.dxops/registry',p.packageDir))" 2>/dev/null)
+
+bench: install ## Benchmarks (fixture and real package): ceiling vs POST /v1/diagnoses, p99 at 200 req/s, CPU, RSS; bursts
 	npm run -s bench
+	@if [ -n "$(BENCH_MODEL_DIR)" ]; then MODEL_DIR="$(BENCH_MODEL_DIR)" npm run -s bench; \
+	  else echo "dxops: no real package to benchmark (make demo builds one, or set BENCH_MODEL_DIR=<package dir>)" >&2; fi
+	npm run -s bench:burst
+
+soak: install ## 60 s at 200 requests/s: errors, latency, RSS growth (MODEL_DIR=<package dir> for another package)
+	npm run -s bench:soak
 
 # Debian's chromium, installed when missing (the machine reaches Debian's packages; root or sudo needed once).
 CHROMIUM ?= /usr/bin/chromium

@@ -98,14 +98,17 @@ export async function buildApp(config: ServiceConfig, opts: AppOptions = {}): Pr
       },
     },
   });
-  app.addHook('onSend', async (request, reply) => {
+  // Callback hooks rather than async ones: every request runs them, and each async hook costs a promise and a tick.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       { req: request, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
       'request completed',
     );
+    done();
   });
   await app.register(errorHandler);
   await app.register(security, { config });

@@ -16,6 +16,8 @@ export interface ServiceConfig {
   readonly rateLimitPerMinute: number;
   /** Time a client has to send a whole request (headers and body); slower ones get a 408 and are disconnected. */
   readonly requestTimeoutMs: number;
+  /** Requests in progress (health checks aside) beyond which new ones get an immediate 503 instead of queueing. */
+  readonly maxInFlight: number;
   /** Number of recent predictions the drift histograms are computed over. */
   readonly driftWindow: number;
   /** Interval of the CloudWatch EMF lines (drift, specialist-review rate); 0 disables them. */
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 65_536, 1024, 10_485_760),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
+    maxInFlight: int(env, 'MAX_IN_FLIGHT', 64, 1, 100_000),
     driftWindow: int(env, 'DRIFT_WINDOW', 1000, 10, 1_000_000),
     emfIntervalMs: int(env, 'EMF_INTERVAL_MS', 60_000, 0, 86_400_000),
     metricsNamespace: env.METRICS_NAMESPACE ?? 'DxOps/Inference',

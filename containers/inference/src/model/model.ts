@@ -207,8 +207,14 @@ export class Model {
 
   /** docs/model-package.md: a term supports a disease phenotype when equal, ancestor or descendant; same for contradicting. */
   private explain(d: number, observed: number[], excluded: number[]) {
-    const related = (q: number) =>
-      this.diseaseTerms[d].some((p) => this.ancestors[p].has(q) || this.ancestors[q].has(p));
+    const terms = this.diseaseTerms[d];
+    // A plain loop over the disease's terms with q's ancestors looked up once: this runs for every finding of every
+    // candidate (80 checks against profiles of up to a few hundred terms per request with the full catalog).
+    const related = (q: number) => {
+      const up = this.ancestors[q];
+      for (const p of terms) if (up.has(p) || this.ancestors[p].has(q)) return true;
+      return false;
+    };
     const id = (i: number) => this.vocabulary.terms[i].id;
     return {
       supportingPhenotypes: observed.filter(related).map(id),

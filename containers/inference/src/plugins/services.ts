@@ -94,13 +94,14 @@ async function services(app: FastifyInstance, opts: ServicesOptions): Promise<vo
   models.onSwap(useModel);
   app.decorate('dx', dx);
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     dx.metrics.observeRequest(
       request.routeOptions.url ?? 'unmatched',
       request.method,
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   const sink = opts.emfSink ?? ((line: string) => process.stdout.write(`${line}\n`));
