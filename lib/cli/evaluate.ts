@@ -88,7 +88,7 @@ export async function evaluateEndpoint(
   return { modelVersion, format, input, ...scores, rejected: rejected.length, rejectedExamples: rejected.slice(0, 5) };
 }
 
-/** DDXPlus token -> HPO id from the newest reviewed mapping (`match` other than `none`). */
+/** DDXPlus token -> HPO id from the reviewed mapping file (`match` other than `none`), as the knowledge base reads it. */
 function evidenceMapping(mappingsDir: string): Record<string, string> {
   const rows = parseCsvRecords(readFileSync(join(mappingsDir, 'ddxplus-evidences-to-hpo.v1.csv'), 'utf8'));
   return Object.fromEntries(rows.filter((r) => r.hpo_id && r.match !== 'none').map((r) => [r.evidence, r.hpo_id]));
