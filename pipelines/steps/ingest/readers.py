@@ -8,6 +8,7 @@ audit record (ingest/feedback.py)."""
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 
 from py4j.protocol import Py4JJavaError
@@ -23,7 +24,8 @@ LAYOUT = {
     "ddxplus": ("ddxplus", (".csv",)),
     "kaggle": ("kaggle", (".csv",)),
     "phenopacket": ("phenopackets", (".json", ".jsonl")),
-    "feedback": ("feedback", (".jsonl",)),
+    # the service's files (audit-<day>.jsonl) or the batches it ships to the audit bucket (audit-<day>.jsonl.<from>-<to>)
+    "feedback": ("feedback", re.compile(r"\.jsonl(\.\d+-\d+)?$")),
 }
 WHOLE_FILE_SOURCES = ("phenopacket", "feedback")  # no CSV header to check
 

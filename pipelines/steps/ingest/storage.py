@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pyspark.sql import SparkSession
 
 
@@ -16,10 +18,11 @@ def _fs(spark: SparkSession, uri: str):
 
 
 def list_files(
-    spark: SparkSession, uri: str, suffixes: tuple[str, ...], recursive: bool = True
+    spark: SparkSession, uri: str, suffixes: tuple[str, ...] | re.Pattern, recursive: bool = True
 ) -> list[tuple[str, str]]:
     """(qualified path, path relative to ``uri``) of every file under ``uri`` (or ``uri`` itself) whose name ends
-    with one of ``suffixes``; hidden and ``_``-prefixed files (Spark/Hadoop markers) are skipped."""
+    with one of ``suffixes`` (or, given a pattern, whose name it finds); hidden and ``_``-prefixed files
+    (Spark/Hadoop markers) are skipped."""
     fs, root = _fs(spark, uri)
     if not fs.exists(root):
         return []
@@ -29,7 +32,10 @@ def list_files(
     while files.hasNext():
         path = files.next().getPath()
         name = path.getName()
-        if name.startswith((".", "_")) or not name.lower().endswith(suffixes):
+        wanted = (
+            suffixes.search(name) if isinstance(suffixes, re.Pattern) else name.lower().endswith(suffixes)
+        )
+        if name.startswith((".", "_")) or not wanted:
             continue
         full = path.toString()
         relative = full[len(root_text) :].lstrip("/") or name

@@ -91,7 +91,7 @@ def test_unusable_lines_are_quarantined_not_dropped(ref):
     assert fb.classify_line("x.jsonl", 1, '{"no": "id"}')[0] is None
 
 
-def test_job_reads_the_services_audit_and_feedback_folders(spark, tmp_path):
+def test_job_reads_the_services_audit_and_feedback_folders_and_shipped_batches(spark, tmp_path):
     # GIVEN the layout the local runner links into the raw zone: feedback/audit and feedback/labels
     home = tmp_path / "home"
     (home / "audit").mkdir(parents=True)
@@ -111,6 +111,12 @@ def test_job_reads_the_services_audit_and_feedback_folders(spark, tmp_path):
     raw.mkdir(parents=True)
     (raw / "audit").symlink_to(home / "audit")
     (raw / "labels").symlink_to(home / "feedback")
+    # AND a batch as the service ships it to the audit bucket (<file>.<from>-<to>), copied into the raw zone
+    shipped = raw / "shipped" / "feedback" / "task-1"
+    shipped.mkdir(parents=True)
+    batch = json.dumps(_feedback("req-2", "ORPHA:558", "2026-12-01T09:00:00Z")) + "\n"
+    (shipped / f"feedback-2026-12-01.jsonl.0-{len(batch)}").write_text(batch)
+    (shipped / ".shipped.json").write_text("{}")  # hidden files are never records
     out = {z: str(tmp_path / z) for z in ("processed", "quarantine", "reports")}
     argv = ["--raw_uri", str(tmp_path / "raw"), "--hpo_uri", str(DATA / "hpo"), "--processed_uri",
             out["processed"], "--quarantine_uri", out["quarantine"], "--report_uri", out["reports"],
@@ -119,7 +125,7 @@ def test_job_reads_the_services_audit_and_feedback_folders(spark, tmp_path):
     dq = glue_job.main(argv)
     # THEN two labels became records and the unjoinable one is in quarantine
     source = dq["sources"]["feedback"]
-    assert (source["read"], source["accepted"]) == (3, 2)
+    assert (source["read"], source["accepted"]) == (4, 3)
     assert source["quarantinedByReason"] == {r.FEEDBACK_WITHOUT_INPUT: 1}
     table = pq.read_table(Path(out["processed"]) / f"source=feedback/ingestion_date={DATE}").to_pylist()
-    assert sorted(x["diagnosis_id"] for x in table) == ["DDXPLUS:URTI", "OMIM:147791"]
+    assert sorted(x["diagnosis_id"] for x in table) == ["DDXPLUS:URTI", "OMIM:147791", "ORPHA:558"]
