@@ -228,6 +228,26 @@ async function correctDiagnosis(disease) {
   }
 }
 
+/** The options of a type-ahead list (phenotypes or diseases): name, then id and what matched when that differs. */
+function options(results, idPrefix, name, pick) {
+  if (!results.length) return [el('li', { class: 'muted', text: t('noMatches') })];
+  return results.map((r, i) =>
+    el(
+      'li',
+      {
+        role: 'option',
+        id: `${idPrefix}-${i}`,
+        'data-id': r.id,
+        onmousedown: (e) => {
+          e.preventDefault();
+          pick(r);
+        },
+      },
+      [name(r), ' ', el('span', { class: 'code', text: r.matched !== name(r) ? `${r.id} · ${r.matched}` : r.id })],
+    ),
+  );
+}
+
 // The correction's type-ahead over the catalog: the latest answer wins, Enter takes the first match.
 let diseaseSeq = 0;
 let diseaseTimer;
@@ -245,24 +265,7 @@ async function suggestDiseases(q) {
   if (seq !== diseaseSeq) return;
   diseaseMatches = data.results;
   const list = $('correct-suggestions');
-  list.replaceChildren(
-    ...(data.results.length
-      ? data.results.map((d, i) =>
-          el(
-            'li',
-            {
-              role: 'option',
-              id: `disease-opt-${i}`,
-              onmousedown: (e) => {
-                e.preventDefault();
-                correctDiagnosis(d);
-              },
-            },
-            [d.name, ' ', el('span', { class: 'code', text: d.matched !== d.name ? `${d.id} · ${d.matched}` : d.id })],
-          ),
-        )
-      : [el('li', { class: 'muted', text: t('noMatches') })]),
-  );
+  list.replaceChildren(...options(data.results, 'disease-opt', (d) => d.name, correctDiagnosis));
   list.hidden = false;
   $('correct-search').setAttribute('aria-expanded', 'true');
 }
@@ -338,29 +341,7 @@ async function suggest(q) {
   if (seq !== searchSeq) return;
   const list = $('suggestions');
   active = -1;
-  list.replaceChildren(
-    ...(data.results.length
-      ? data.results.map((r, i) =>
-          el(
-            'li',
-            {
-              role: 'option',
-              id: `opt-${i}`,
-              'data-id': r.id,
-              onmousedown: (e) => {
-                e.preventDefault();
-                addFinding(r);
-              },
-            },
-            [
-              r.label,
-              ' ',
-              el('span', { class: 'code', text: r.matched !== r.label ? `${r.id} · ${r.matched}` : r.id }),
-            ],
-          ),
-        )
-      : [el('li', { class: 'muted', text: t('noMatches') })]),
-  );
+  list.replaceChildren(...options(data.results, 'opt', (r) => r.label, addFinding));
   list.hidden = false;
   suggestions = data.results;
   $('search').setAttribute('aria-expanded', 'true');
