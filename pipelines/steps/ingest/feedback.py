@@ -16,7 +16,7 @@ import re
 
 from ingest import record as r
 from ingest.mappings import Reference, is_known_token
-from ingest.parsers import Parsed
+from ingest.parsers import Parsed, resolve_hpo
 from ingest.staging import rejected, stage
 
 # The service's age bands (containers/inference/src/routes/diagnosis-input.ts) -> the age a record carries.
@@ -123,13 +123,6 @@ def _strings(value, field: str) -> list[str]:
 
 
 def _resolve(value, field: str, ref: Reference) -> tuple[set[str], list[tuple[str, str]]]:
-    terms, notes = set(), []
-    for term in _strings(value, field):
-        current = ref.hpo.get(term)
-        if current is None:
-            notes.append((r.UNRESOLVED_HPO, term))
-        else:
-            if current != term:
-                notes.append((r.REDIRECTED_HPO, f"{term}>{current}"))
-            terms.add(current)
-    return terms, notes
+    notes: list[tuple[str, str]] = []
+    resolved = {resolve_hpo(term, ref, notes) for term in _strings(value, field)}
+    return resolved - {None}, notes

@@ -109,13 +109,9 @@ def _phenopacket(packet: dict, ref: Reference) -> Parsed:
     observed, excluded, notes = set(), set(), []
     for feature in packet.get("phenotypicFeatures") or []:
         term = str((feature.get("type") or {}).get("id") or "").strip()
-        current = ref.hpo.get(term)
-        if current is None:
-            notes.append((r.UNRESOLVED_HPO, term or "<missing type.id>"))
-            continue
-        if current != term:
-            notes.append((r.REDIRECTED_HPO, f"{term}>{current}"))
-        (excluded if feature.get("excluded") else observed).add(current)
+        current = resolve_hpo(term or "<missing type.id>", ref, notes)
+        if current is not None:
+            (excluded if feature.get("excluded") else observed).add(current)
     if not observed:
         raise r.InvalidRecordError(
             r.NO_VALID_PHENOTYPE, "no observed phenotypicFeatures[].type.id resolves in HPO", notes
@@ -128,6 +124,16 @@ def _phenopacket(packet: dict, ref: Reference) -> Parsed:
     content = {k: v for k, v in packet.items() if k not in ("id", "metaData")}
     record = _record(age, sex, observed, excluded - observed, (), diagnosis_id, name)
     return Parsed(record, notes, content, packet.get("id") or None)
+
+
+def resolve_hpo(term: str, ref: Reference, notes: list[tuple[str, str]]) -> str | None:
+    """The current id of an HPO id (alt and obsolete ids redirected), noting what was redirected or unresolved."""
+    current = ref.hpo.get(term)
+    if current is None:
+        notes.append((r.UNRESOLVED_HPO, term))
+    elif current != term:
+        notes.append((r.REDIRECTED_HPO, f"{term}>{current}"))
+    return current
 
 
 def _diagnosis(packet: dict) -> tuple[str, str]:
