@@ -142,7 +142,6 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
                 common_probs(x, req),
                 req,
                 x[: len(spec.tokens)],
-                covered,
             )
         )
     sus_cases = simulate_cases(
@@ -165,10 +164,9 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
                 common_probs(x, req),
                 req,
                 x[: len(spec.tokens)],
-                covered,
             )
         )
-    suspicion = fit_suspicion(common_parts, orphan_parts, seed)
+    suspicion = fit_suspicion(common_parts, orphan_parts, covered, seed)
 
     out.mkdir(parents=True, exist_ok=True)
     joblib.dump(common, out / "common-model.joblib")
