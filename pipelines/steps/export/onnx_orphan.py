@@ -64,20 +64,22 @@ def ragged_columns(g: GraphBuilder, colptr: str, cols: str) -> tuple[str, str]:
     marks = g.op("ScatterElements", [marks0, offsets, ones], reduction="add")
     marks = g.op("Slice", [marks, g.const([0], "s0", np.int64), g.op("Reshape", [total, one])])
     segment = g.op("Sub", [g.op("CumSum", [marks, zero_axis]), one])
-    within = g.op("Sub", [positions, g.op("Gather", [offsets, segment])])
-    entry = g.op("Add", [g.op("Gather", [starts, segment]), within])
+    # entry = starts[segment] + (position - offsets[segment]); the shift is formed per column, then gathered once
+    entry = g.op("Add", [positions, g.op("Gather", [g.op("Sub", [starts, offsets]), segment])])
     return entry, segment
 
 
-def csc_arrays(g: GraphBuilder, matrix: sparse.csc_matrix, hint: str, pad_columns: int = 1):
-    """Initializers for a CSC matrix with ``pad_columns`` extra empty columns (for the padding index)."""
+def csc_arrays(g: GraphBuilder, matrix: sparse.csc_matrix, hint: str, pad_columns: int = 1, transform=None):
+    """Initializers for a CSC matrix with ``pad_columns`` extra empty columns (for the padding index); ``transform``
+    maps the stored values (in CSC order) before they become an initializer."""
     m = matrix.tocsc()
     m.sort_indices()
     colptr = np.concatenate([m.indptr, np.full(pad_columns, m.indptr[-1])]).astype(np.int64)
+    data = m.data if transform is None else transform(m.data)
     return (
         g.const(colptr, f"{hint}_colptr"),
         g.const(m.indices.astype(np.int64), f"{hint}_rows"),
-        g.const(m.data.astype(np.float32), f"{hint}_vals"),
+        g.const(np.asarray(data).astype(np.float32), f"{hint}_vals"),
     )
 
 
@@ -94,47 +96,55 @@ def orphan_scores(
     """Adds the orphan score computation; returns the name of the [D] score tensor (before temperature)."""
     n_dis, n_terms = m.profile.shape
     d_const = g.const([n_dis], "ndis", np.int64)
-    # --- per observed term: best discounted match over its ancestors (max), then log(max(., eps))
+    # --- per observed term: best discounted match over its ancestors, floored at eps, in log space. The logs are
+    # taken of the constants, not at run time: log(gamma^dist * F / b) = dist * log(gamma) + log(F / b), and since
+    # log is monotone, log(max(v, eps)) is the max of the touched entries' logs over a grid that starts at log(eps).
+    # The weights are folded in too (w * max x = max w * x for w >= 0, min for w < 0), so the only passes over the
+    # [findings x diseases] grid are its initialisation, the two scatters and the sum.
     k = m.ancestors.shape[1]
     anc = g.op("Gather", [g.const(m.ancestors, "anc"), observed])  # [N, K]
-    weights = g.op(
-        "Gather",
-        [
-            g.const(np.where(m.ancestors < n_terms, p.gamma**m.distances, 0).astype(np.float32), "ancw"),
-            observed,
-        ],
-    )
-    flat_t = g.op("Reshape", [anc, g.const([-1], "m1", np.int64)])
-    flat_w = g.op("Reshape", [weights, g.const([-1], "m1", np.int64)])
-    colptr, rows, vals = csc_arrays(g, m.profile, "profile")
+    real = m.ancestors < n_terms
+    log_weight = np.where(real, p.w_match * m.distances * np.log(p.gamma), 0).astype(np.float32)
+    ic_table = np.where(real, p.w_ic * m.ic[np.minimum(m.ancestors, n_terms - 1)], 0).astype(np.float32)
+    m1 = g.const([-1], "m1", np.int64)
+    flat_t = g.op("Reshape", [anc, m1])
+    if m.profile.nnz and m.profile.data.min() <= 0:
+        raise ValueError(
+            "the orphan profile must hold positive likelihood ratios only (explicit zeros found)"
+        )
+    colptr, rows, log_vals = csc_arrays(g, m.profile, "profile", transform=lambda v: p.w_match * np.log(v))
     entry, segment = ragged_columns(g, colptr, flat_t)
-    pair_q = g.op("Div", [segment, g.const(k, "k", np.int64)])
-    target = g.op("Add", [g.op("Mul", [pair_q, d_const]), g.op("Gather", [rows, entry])])
-    value = g.op("Mul", [g.op("Gather", [vals, entry]), g.op("Gather", [flat_w, segment])])
+    # the grid cell of each touched entry: finding (segment // K) times D plus the disease (the entry's row)
+    pairs = g.op(
+        "Range", [g.const(0, "zero", np.int64), g.op("Size", [flat_t]), g.const(1, "step", np.int64)]
+    )
+    pair_offset = g.op("Mul", [g.op("Div", [pairs, g.const(k, "k", np.int64)]), d_const])  # [N*K], small
+    target = g.op("Add", [g.op("Gather", [pair_offset, segment]), g.op("Gather", [rows, entry])])
+    per_pair = g.op(
+        "Gather", [g.op("Reshape", [g.op("Gather", [g.const(log_weight, "ancw"), observed]), m1]), segment]
+    )
+    value = g.op("Add", [g.op("Gather", [log_vals, entry]), per_pair])
     n_obs = g.op("Shape", [observed])
-    acc0 = g.op(
-        "ConstantOfShape",
-        [g.op("Mul", [n_obs, d_const])],
-        value=helper.make_tensor("v", TensorProto.FLOAT, [1], [0.0]),
+    cells = g.op("Mul", [n_obs, d_const])
+    floor = float(np.float32(p.w_match * np.log(p.epsilon)))
+    match0 = g.op("ConstantOfShape", [cells], value=helper.make_tensor("v", TensorProto.FLOAT, [1], [floor]))
+    match = g.op("ScatterElements", [match0, target, value], reduction="max" if p.w_match >= 0 else "min")
+    # --- IC similarity (Phenomizer-style): the same entries, valued by their ancestor's (weighted) information content
+    ic0 = g.op("ConstantOfShape", [cells], value=helper.make_tensor("v", TensorProto.FLOAT, [1], [0.0]))
+    ic_value = g.op(
+        "Gather", [g.op("Reshape", [g.op("Gather", [g.const(ic_table, "anc_ic"), observed]), m1]), segment]
     )
-    acc = g.op("ScatterElements", [acc0, target, value], reduction="max")
+    ic_acc = g.op("ScatterElements", [ic0, target, ic_value], reduction="max" if p.w_ic >= 0 else "min")
     grid = g.op("Concat", [n_obs, d_const], axis=0)
-    acc = g.op("Reshape", [acc, grid])
-    match = g.op("Log", [g.op("Max", [acc, g.const(np.float32(p.epsilon), "eps")])])
-    valid = g.op("Cast", [g.op("Less", [observed, g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)
-    valid = g.op("Unsqueeze", [valid, g.const([1], "ax1", np.int64)])
-    per_term = g.op("Mul", [match, g.const(np.float32(p.w_match), "wmatch")])
-    # --- IC similarity (Phenomizer-style): the same entries, valued by their ancestor's information content
-    ic_table = np.where(m.ancestors < n_terms, m.ic[np.minimum(m.ancestors, n_terms - 1)], 0).astype(
-        np.float32
+    per_term = g.op("Reshape", [g.op("Add", [match, ic_acc]), grid])
+    score = g.op("ReduceSum", [per_term, g.const([0], "ax0", np.int64)], keepdims=0)
+    # the padding term (index T, sent when a request has no observed finding) touches nothing, so its row holds the
+    # floor alone; taking it back out is one scalar per padding row instead of a mask over the whole grid
+    padding = g.op(
+        "Cast", [g.op("Equal", [observed, g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT
     )
-    flat_ic = g.op(
-        "Reshape", [g.op("Gather", [g.const(ic_table, "anc_ic"), observed]), g.const([-1], "m1", np.int64)]
-    )
-    ic_acc = g.op("ScatterElements", [acc0, target, g.op("Gather", [flat_ic, segment])], reduction="max")
-    ic_acc = g.op("Reshape", [ic_acc, grid])
-    per_term = g.op("Add", [per_term, g.op("Mul", [ic_acc, g.const(np.float32(p.w_ic), "wic")])])
-    score = g.op("ReduceSum", [g.op("Mul", [per_term, valid]), g.const([0], "ax0", np.int64)], keepdims=0)
+    n_padding = g.op("ReduceSum", [padding, g.const([0], "ax0", np.int64)], keepdims=0)
+    score = g.op("Sub", [score, g.op("Mul", [n_padding, g.const(np.float32(floor), "floor")])])
     # --- explicitly excluded findings: sum of log(1 - F) over their columns
     ecolptr, erows, evals = csc_arrays(g, m.excluded_log, "excl")
     eentry, _ = ragged_columns(g, ecolptr, excluded)

@@ -39,3 +39,63 @@ def test_ragged_expansion_skips_empty_columns_anywhere():
     colptr = [0, 3, 3, 5, 5]
     assert _run_ragged(colptr, [1, 2, 3, 1, 0, 3]) == [[3, 4, 0, 1, 2], [1, 1, 4, 4, 4]]
     assert _run_ragged(colptr, [1, 3]) == [[], []]
+
+
+def _orphan_score_session(model, params):
+    """A graph of orphan_scores alone (closure included) for ``params``, over the tiny run's matrices."""
+    from export.onnx_orphan import closure_vector, orphan_scores
+
+    m = model.matrices
+    n_terms = m.profile.shape[1]
+    g = GraphBuilder("t_")
+    closure = closure_vector(g, m.full_ancestors, "observed", n_terms)
+    scores = orphan_scores(g, m, params, "observed", "excluded", "age", "sex", closure)
+    graph = helper.make_graph(
+        [*g.nodes, helper.make_node("Identity", [scores], ["scores"])],
+        "orphan",
+        [
+            helper.make_tensor_value_info("observed", TensorProto.INT64, ["N"]),
+            helper.make_tensor_value_info("excluded", TensorProto.INT64, ["E"]),
+            helper.make_tensor_value_info("age", TensorProto.FLOAT, [1]),
+            helper.make_tensor_value_info("sex", TensorProto.INT64, [1]),
+        ],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["D"])],
+        g.initializers,
+    )
+    model_proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    model_proto.ir_version = 9
+    return ort.InferenceSession(model_proto.SerializeToString(), providers=["CPUExecutionProvider"])
+
+
+def test_orphan_scores_match_the_scorer_for_either_sign_of_the_folded_weights(tiny_run):
+    # the graph folds w_match and w_ic into its scatters (max for a positive weight, min for a negative one) and
+    # takes the padding row's floor back out as a scalar: every sign and the empty request must still agree
+    from dataclasses import replace
+
+    from common.diagnosis_model import DiagnosisModel
+    from common.orphan_model import OrphanScorer
+
+    model = DiagnosisModel(tiny_run["kb"], tiny_run["model"])
+    n_terms = model.matrices.profile.shape[1]
+    vocab = {t["id"]: i for i, t in enumerate(model.vocabulary["terms"])}
+    cases = [
+        ([vocab["HP:0002373"], vocab["HP:0001249"]], [vocab["HP:0012735"]], 0.5, 1),
+        ([vocab["HP:0001631"]], [], 40.0, 2),
+        ([], [], -1.0, 0),
+    ]
+    for w_match, w_ic in [(1.0, -0.25), (0.7, 0.4), (-0.5, 0.0)]:
+        params = replace(model.params, w_match=w_match, w_ic=w_ic)
+        session = _orphan_score_session(model, params)
+        scorer = OrphanScorer(model.matrices, params)
+        for observed, excluded, age, sex in cases:
+            got = session.run(
+                None,
+                {
+                    "observed": np.array(observed or [n_terms], np.int64),
+                    "excluded": np.array(excluded or [n_terms], np.int64),
+                    "age": np.array([age], np.float32),
+                    "sex": np.array([sex], np.int64),
+                },
+            )[0]
+            expected = scorer.scores(observed, excluded, age, sex)
+            assert np.abs(got - expected).max() < 1e-4, (w_match, w_ic, observed)
