@@ -165,7 +165,7 @@ export function readKaggle(text: string, source: string, mappingsDir: string): R
       .map((r) => [r.symptom.trim(), r.hpo_id]),
   );
   const catalogId = new Map(
-    parseCsvRecords(readFileSync(join(mappingsDir, 'kaggle-diseases-to-catalog.v1.csv'), 'utf8')).map((r) => [
+    parseCsvRecords(readFileSync(join(mappingsDir, 'kaggle-diseases-to-catalog.v2.csv'), 'utf8')).map((r) => [
       r.disease.trim(),
       r.catalog_id,
     ]),

@@ -32,6 +32,7 @@ export function stageDefaults(dxopsHome: string, repoRoot: string): StagedZones 
   const links: [string, string][] = [
     ['hpo', join(data, 'hpo')],
     ['ddxplus', join(data, 'ddxplus')],
+    ['kaggle', join(data, 'kaggle-disease-symptom-prediction')],
     ['mappings', join(repoRoot, 'pipelines', 'mappings')],
   ];
   for (const [name, target] of links) {

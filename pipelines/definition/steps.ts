@@ -96,7 +96,7 @@ export const PARAMETERS: readonly ParameterDef[] = [
     name: 'ReferenceDataUri',
     type: 'String',
     defaultValue: '',
-    description: 'reference prefix: hpo/, ddxplus/, mappings/',
+    description: 'reference prefix: hpo/, ddxplus/, kaggle/, mappings/',
   },
   { name: 'IngestionDate', type: 'String', defaultValue: '', description: 'YYYY-MM-DD partition of this run' },
   { name: 'Seed', type: 'Integer', defaultValue: 42, description: 'seed of every random number generator' },

@@ -132,7 +132,42 @@ def write_reference(root: Path) -> Path:
         f"{e},q,{h},{label},{m}," for e, h, label, m in EVIDENCE_HPO
     ]
     (maps / "ddxplus-evidences-to-hpo.v1.csv").write_text("\n".join(rows) + "\n")
+    _write_kaggle(root)
     return root
+
+
+# Kaggle symptom set: a disease new to the catalog (Migraine) and one that is a DDXPlus condition (Pneumonia)
+KAGGLE_ROWS = [
+    "Migraine,headache",
+    "Migraine,headache, high_fever",
+    "Pneumonia,cough, high_fever, blurred_vision",
+]
+KAGGLE_SYMPTOMS = [
+    ("headache", "HP:0002315", "Headache", "exact"),
+    ("high_fever", "HP:0001945", "Fever", "broader"),
+    ("cough", "HP:0012735", "Cough", "exact"),
+    ("blurred_vision", "", "", "none"),
+]
+
+
+def _write_kaggle(root: Path) -> None:
+    kaggle, maps = root / "kaggle", root / "mappings"
+    kaggle.mkdir(parents=True, exist_ok=True)
+    (kaggle / "dataset.csv").write_text(
+        "Disease,Symptom_1,Symptom_2,Symptom_3\n" + "\n".join(KAGGLE_ROWS) + "\n"
+    )
+    (maps / "kaggle-symptoms-to-hpo.v1.csv").write_text(
+        "symptom,hpo_id,hpo_label,match,note\n"
+        + "".join(f"{s},{h},{lbl},{m},\n" for s, h, lbl, m in KAGGLE_SYMPTOMS)
+    )
+    (maps / "kaggle-diseases.v1.csv").write_text(
+        "disease,diagnosis_id,diagnosis_name,note\n"
+        "Migraine,KAGGLE:Migraine,Migraine,\nPneumonia,KAGGLE:Pneumonia,Pneumonia,\n"
+    )
+    (maps / "kaggle-diseases-to-catalog.v2.csv").write_text(
+        "disease,catalog_id,match,name,note\n"
+        "Migraine,KAGGLE:Migraine,new,Migraine,\nPneumonia,DDXPLUS:Pneumonia,exact,,\n"
+    )
 
 
 def write_processed(root: Path) -> Path:
@@ -159,6 +194,25 @@ def write_processed(root: Path) -> Path:
                     "ingestion_date": "2099-01-01",
                 }
             )
+    for i, (diagnosis, phenotypes) in enumerate(
+        [("KAGGLE:Migraine", ["HP:0002315"])] * 3
+        + [("KAGGLE:Migraine", ["HP:0002315", "HP:0001945"])] * 2
+        + [("KAGGLE:Pneumonia", ["HP:0012735", "HP:0001945"])]
+    ):
+        rows.append(
+            {
+                "record_id": f"kg{i:012d}",
+                "source": "kaggle",
+                "age_years": None,
+                "sex": "unknown",
+                "phenotypes": phenotypes,
+                "excluded_phenotypes": [],
+                "evidences": [],
+                "diagnosis_id": diagnosis,
+                "diagnosis_name": diagnosis.split(":")[1],
+                "ingestion_date": "2099-01-01",
+            }
+        )
     rows.append(
         {
             "record_id": "pp000000000001",

@@ -51,11 +51,13 @@ describe('labeled case readers', () => {
     expect(isoDurationYears('bad')).toBeUndefined();
   });
 
-  test('Kaggle rows map symptoms to HPO; diseases outside the catalog keep no label', () => {
+  test('Kaggle rows map symptoms to HPO and diseases to the catalog; an unknown disease keeps no label', () => {
     const mappings = resolve(__dirname, '..', '..', 'pipelines', 'mappings');
-    const csv = ',,,\nGERD, stomach_pain, acidity, chest_pain\nAcne, skin_rash, pus_filled_pimples,\n';
+    const csv =
+      ',,,\nGERD, stomach_pain, acidity, chest_pain\nAcne, skin_rash, pus_filled_pimples,\nGout, joint_pain,,\n';
     const { cases } = readKaggle(csv, 'k.csv', mappings);
-    expect(cases.map((c) => c.label)).toEqual(['DDXPLUS:GERD', undefined]);
+    // GERD is a DDXPlus condition; Acne is a Kaggle disease of its own on the common side; Gout is not in the set
+    expect(cases.map((c) => c.label)).toEqual(['DDXPLUS:GERD', 'KAGGLE:Acne', undefined]);
     expect(cases[0].input.observed.length).toBeGreaterThanOrEqual(2);
     // the one-hot variant (Training.csv / Testing.csv) reads the same
     const oneHot = readKaggle('stomach_pain,acidity,skin_rash,prognosis\n1,1,0,GERD\n', 'k2.csv', mappings);

@@ -41,6 +41,16 @@ def load_records(processed_dir: str | Path) -> list[dict]:
     return dataset.to_table().to_pylist()
 
 
+def diagnosis_index(catalog: list[dict]) -> dict[str, int]:
+    """Diagnosis id -> catalog position, the entries' ``aliases`` included (a Kaggle disease that is a DDXPlus
+    condition, knowledge_base/kaggle.py): records labelled with an alias train and evaluate that entry."""
+    index = {d["id"]: i for i, d in enumerate(catalog)}
+    for i, d in enumerate(catalog):
+        for alias in d.get("aliases", []):
+            index.setdefault(alias, i)
+    return index
+
+
 def _rank(record_id: str) -> str:
     return hashlib.sha256(record_id.encode()).hexdigest()
 

@@ -1,7 +1,9 @@
 """BuildKnowledgeBase step: HPO release + DDXPlus knowledge -> vocabulary, questionnaire and disease catalog.
 
 Inputs (``--reference-dir``): ``hpo/`` (hp.v*.json.gz, phenotype.v*.hpoa.gz, genes_to_disease.v*.txt.gz),
-``ddxplus/`` (release_conditions.json, release_evidences.json), ``mappings/`` (ddxplus-evidences-to-hpo.v*.csv).
+``ddxplus/`` (release_conditions.json, release_evidences.json), ``mappings/`` (ddxplus-evidences-to-hpo.v*.csv, and
+the Kaggle mappings), and optionally ``kaggle/dataset.csv`` (the Kaggle symptom set: its diseases join the common
+side, knowledge_base/kaggle.py).
 Outputs (``--kb-dir``): vocabulary.json, evidences.json, catalog.json, kb-report.json, and ``timesplit/`` (the
 older release as a knowledge base plus the literature pseudo-cases it has never seen, and its leave-one-publication-
 out tuning cases) when ``hpo/older/`` exists.
@@ -18,10 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common.annotations import read_genes_to_disease, read_hpoa
-from common.ddxplus import evidence_tokens, load_conditions, load_evidences
+from common.ddxplus import TOKEN_SEP, evidence_tokens, load_conditions, load_evidences
 from common.hpo import load_ontology
 from common.io import file_sha256, latest, write_json
 from knowledge_base.catalog import common_entries, orphan_entries
+from knowledge_base.kaggle import kaggle_entries
 from knowledge_base.timesplit import build_timesplit
 from knowledge_base.vocabulary import build_vocabulary
 
@@ -58,26 +61,44 @@ def build(reference: Path, out: Path) -> dict:
     evidences = load_evidences(reference / "ddxplus")
     evidence_hpo = read_evidence_mapping(reference / "mappings", onto.resolve)
 
-    catalog = common_entries(conditions, evidence_hpo) + orphan_entries(diseases, genes)
+    common = common_entries(conditions, evidence_hpo)
+    kaggle_csv = reference / "kaggle" / "dataset.csv"
+    kaggle, aliases, kaggle_terms = [], {}, set()
+    if kaggle_csv.exists():
+        kaggle, aliases, kaggle_terms = kaggle_entries(
+            kaggle_csv, reference / "mappings", onto.resolve, {d["id"] for d in common}
+        )
+        for entry in common:
+            if entry["id"] in aliases:
+                entry["aliases"] = aliases[entry["id"]]
+    # common entries first (DDXPlus, then Kaggle): the differential's common block is the catalog's head
+    catalog = common + kaggle + orphan_entries(diseases, genes)
     tokens = evidence_tokens(evidences)
+    phenotype_tokens = _phenotype_tokens(kaggle_terms, evidence_hpo)
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "vocabulary.json", build_vocabulary(onto))
     write_json(
         out / "catalog.json", {"hpoVersion": onto.version, "hpoaVersion": hpoa_version, "diseases": catalog}
     )
-    write_json(out / "evidences.json", _evidences_doc(evidences, tokens, evidence_hpo))
+    write_json(
+        out / "evidences.json",
+        _evidences_doc(evidences, tokens + sorted(phenotype_tokens), {**evidence_hpo, **phenotype_tokens}),
+    )
     inputs = [latest(reference / "hpo", "hp.v*.json.gz"), hpoa_path, g2d_path]
     inputs += [reference / "ddxplus" / f for f in ("release_conditions.json", "release_evidences.json")]
+    inputs += [kaggle_csv] if kaggle_csv.exists() else []
     report = {
         "hpoVersion": onto.version,
         "hpoaVersion": hpoa_version,
         "terms": len(onto.terms),
         "diseases": {
             "common": sum(1 for d in catalog if d["category"] == "common"),
+            "commonFromKaggle": len(kaggle),
             "orphanAnnotated": sum(1 for d in catalog if d["category"] == "orphan" and d["annotated"]),
             "orphanTransferred": sum(1 for d in catalog if not d["annotated"]),
         },
-        "evidenceTokens": len(tokens),
+        "evidenceTokens": len(tokens) + len(phenotype_tokens),
+        "phenotypeTokens": len(phenotype_tokens),
         "evidenceTokensMappedToHpo": len(evidence_hpo),
         "unresolvedAnnotationTerms": sorted(set(unresolved)),
         "lineage": [{"uri": p.name, "sha256": file_sha256(p)} for p in inputs],
@@ -100,6 +121,15 @@ def build(reference: Path, out: Path) -> dict:
         }
     write_json(out / "kb-report.json", report)
     return report
+
+
+def _phenotype_tokens(kaggle_terms: set[str], evidence_hpo: dict[str, str]) -> dict[str, str]:
+    """Input features of the common model for the HPO terms of the Kaggle symptoms that no questionnaire answer maps
+    to: ``HPO_@_<id>``, switched on like any mapped answer when the patient shows the term or a more specific one.
+    They are not questionnaire answers: the API accepts only ``E_`` codes, so a client can never send one."""
+    mapped = set(evidence_hpo.values())
+    terms = kaggle_terms - mapped
+    return {f"HPO{TOKEN_SEP}{t}": t for t in sorted(terms)}
 
 
 def _evidences_doc(evidences: dict, tokens: list[str], evidence_hpo: dict[str, str]) -> dict:

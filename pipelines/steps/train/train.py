@@ -23,7 +23,7 @@ from common.features import CommonFeatureSpec, Request, closure_of
 from common.io import read_json, write_json
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
 from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
-from common.records import RecordEncoder, holdout_split, load_records
+from common.records import RecordEncoder, diagnosis_index, holdout_split, load_records
 from common.simulate import Case, Noise, simulate_cases
 from train.common_model import PROFILE_PENALTY, featurize, train_common
 from train.orphan_tuning import (
@@ -60,7 +60,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     evidences = read_json(kb / "evidences.json")
     vindex = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
     spec = CommonFeatureSpec.from_kb(evidences, vindex)
-    cindex = {d["id"]: i for i, d in enumerate(catalog)}
+    cindex = diagnosis_index(catalog)
     n_common = sum(1 for d in catalog if d["category"] == "common")
 
     records = load_records(processed)
@@ -129,11 +129,9 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     n = min(600, len(requests))
     common_parts = []
     rng = np.random.default_rng(seed)
-    views = (
-        requests[:n]
-        + [phenotype_only(r) for r in requests[:n]]
-        + [few_phenotypes(r, rng) for r in requests[:n]]
-    )
+    # a sample over every common source (the records come grouped by source: the first n would all be DDXPlus)
+    sample = [requests[i] for i in sorted(rng.choice(len(requests), n, replace=False).tolist())]
+    views = sample + [phenotype_only(r) for r in sample] + [few_phenotypes(r, rng) for r in sample]
     for req in views:
         x = spec.vector(req, closure_of(req.observed, matrices.full_ancestors), ordm)
         common_parts.append(
