@@ -202,7 +202,12 @@ export class IngestionJob extends Construct {
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
-        detail: { bucket: { name: [props.rawBucket.bucketName] } },
+        // audit/ holds every prediction's audit record, replicated from the audit bucket as the service ships them:
+        // they only matter joined with a feedback/ label, so they alone must not start an ingestion every batch
+        detail: {
+          bucket: { name: [props.rawBucket.bucketName] },
+          object: { key: events.Match.anythingButPrefix('audit/') },
+        },
       },
       targets: [{ bind: () => ({ arn: workflowArn, role: eventsRole }) }],
     });

@@ -19,6 +19,8 @@ export interface SecureBucketProps {
   readonly eventBridgeEnabled?: boolean;
   /** Keep the bucket when the stack is deleted. @default true - clinical data is never deleted by a stack update */
   readonly retain?: boolean;
+  /** Objects S3 copies to other buckets as they are written (same-region replication). @default - none */
+  readonly replicationRules?: s3.ReplicationRule[];
 }
 
 /**
@@ -51,6 +53,7 @@ export class SecureBucket extends Construct {
       ],
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       autoDeleteObjects: false,
+      replicationRules: props.replicationRules,
     });
     if (props.eventBridgeEnabled) {
       // Set on the L1 resource: the L2 `eventBridgeEnabled` deploys a notifications custom resource (a Lambda)

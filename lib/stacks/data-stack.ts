@@ -48,18 +48,19 @@ export class DataStack extends Stack {
     this.accessLogsBucket = this.createAccessLogsBucket(retain);
     this.allowAccessLogDelivery();
 
-    const bucket = (name: string, eventBridgeEnabled = false) =>
+    const bucket = (name: string, eventBridgeEnabled = false, replicationRules?: s3.ReplicationRule[]) =>
       new SecureBucket(this, name, {
         encryptionKey: this.key,
         serverAccessLogsBucket: this.accessLogsBucket,
         retain,
         eventBridgeEnabled,
+        replicationRules,
       }).bucket;
     this.rawBucket = bucket('RawBucket', true);
     this.processedBucket = bucket('ProcessedBucket');
     this.artifactsBucket = bucket('ArtifactsBucket');
-    this.auditBucket = bucket('AuditBucket');
-    for (const b of [this.rawBucket, this.processedBucket, this.artifactsBucket, this.auditBucket]) {
+    this.auditBucket = bucket('AuditBucket', false, this.feedbackReplication());
+    for (const b of [this.rawBucket, this.processedBucket, this.artifactsBucket]) {
       NagSuppressions.addResourceSuppressions(b, [
         {
           id: 'HIPAA.Security-S3BucketReplicationEnabled',
@@ -69,6 +70,26 @@ export class DataStack extends Stack {
       ]);
     }
 
+    // CDK's replication role: object versions of the whole source and destination bucket, and the data key
+    NagSuppressions.addResourceSuppressions(
+      this.auditBucket.node.findChild('ReplicationRole'),
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'S3 replication reads object versions in the audit bucket and writes replicas in the raw bucket: object-level ' +
+            'ARNs (bucket/*) are how S3 scopes these actions; the rules themselves limit replication to audit/ and feedback/.',
+          appliesTo: ['Resource::<AuditBucket78609D59.Arn>/*', 'Resource::<RawBucketF4E29A3F.Arn>/*'],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Re-encrypting replicas with the data key needs kms:GenerateDataKey* and kms:ReEncrypt* on that one key only.',
+          appliesTo: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
+        },
+      ],
+      true,
+    );
     this.allowGlueLogEncryption();
     this.catalog = new PatientRecordCatalog(this, 'PatientRecords', { processedBucket: this.processedBucket });
     if (props.ingestion !== undefined) {
@@ -81,6 +102,24 @@ export class DataStack extends Stack {
         schedule: props.config.ingestionSchedule,
       });
     }
+  }
+
+  /**
+   * The service ships its audit and feedback records to the audit bucket (`audit/<task>/…`, `feedback/<task>/…`);
+   * S3 copies both prefixes, as they are written, into the raw zone under the same keys, where the next ingestion
+   * joins each clinician label with its request's inputs (source `feedback`). Same account, region and key: the
+   * records never leave the data key's protection, and deletions are not replicated (an audit trail is kept).
+   */
+  private feedbackReplication(): s3.ReplicationRule[] {
+    return ['audit/', 'feedback/'].map((prefix, i) => ({
+      id: `ServiceRecords-${prefix.slice(0, -1)}`,
+      destination: this.rawBucket,
+      filter: { prefix },
+      priority: i + 1,
+      sseKmsEncryptedObjects: true,
+      kmsKey: this.key,
+      deleteMarkerReplication: false,
+    }));
   }
 
   /** The destination of the S3 server access logs of every bucket (SSE-S3: the only encryption S3 logging supports). */

@@ -34,9 +34,18 @@ class Options:
     ddxplus_uri: str | None = None  # default <raw_uri>/ddxplus; the same for kaggle and phenopackets
     kaggle_uri: str | None = None
     phenopackets_uri: str | None = None
-    feedback_uri: str | None = (
-        None  # the service's audit/ and feedback/ JSON Lines (default <raw_uri>/feedback)
-    )
+    # the service's audit/ and feedback/ JSON Lines (default <raw_uri>/feedback, plus <raw_uri>/audit: in AWS the
+    # audit bucket's records are replicated there)
+    feedback_uri: str | None = None
+
+    def extra_roots(self) -> dict[str, list[str]]:
+        """More folders a source reads from (readers.EXTRA_FOLDERS), unless its folder was given explicitly."""
+        raw = self.raw_uri.rstrip("/")
+        return {
+            source: [f"{raw}/{folder}" for folder in folders]
+            for source, folders in readers.EXTRA_FOLDERS.items()
+            if getattr(self, f"{readers.LAYOUT[source][0]}_uri") is None
+        }
 
     def source_roots(self) -> dict[str, str]:
         raw = self.raw_uri.rstrip("/")
@@ -49,10 +58,11 @@ class Options:
 def run(spark: SparkSession, options: Options) -> dict:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", options.ingestion_date):
         raise IngestError(f"--ingestion_date {options.ingestion_date!r} is not YYYY-MM-DD")
-    roots = options.source_roots()
-    files = readers.discover(spark, roots)
+    roots, extra = options.source_roots(), options.extra_roots()
+    files = readers.discover(spark, roots, extra)
     if not files:
-        raise IngestError(f"no input files under {sorted(roots.values())}")
+        searched = sorted([*roots.values(), *(r for rs in extra.values() for r in rs)])
+        raise IngestError(f"no input files under {searched}")
     sources_read = sorted({f.source for f in files})
     ref, ref_inputs, mapping_coverage = load_reference(spark, options, roots, "ddxplus" in sources_read)
 

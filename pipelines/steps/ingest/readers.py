@@ -28,6 +28,9 @@ LAYOUT = {
     "feedback": ("feedback", re.compile(r"\.jsonl(\.\d+-\d+)?$")),
 }
 WHOLE_FILE_SOURCES = ("phenopacket", "feedback")  # no CSV header to check
+# In AWS, S3 replicates the audit bucket's audit/ and feedback/ prefixes into the raw zone under the same keys
+# (lib/stacks/data-stack.ts), so the feedback source's audit records also sit in <raw_uri>/audit.
+EXTRA_FOLDERS = {"feedback": ("audit",)}
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,19 @@ class InputFile:
     header_problem: str | None = None
 
 
-def discover(spark: SparkSession, roots: dict[str, str]) -> list[InputFile]:
-    """Every input file per source, with the CSV header checked once on the driver."""
+def discover(
+    spark: SparkSession, roots: dict[str, str], extra: dict[str, list[str]] | None = None
+) -> list[InputFile]:
+    """Every input file per source, with the CSV header checked once on the driver. ``extra`` adds more roots to a
+    source; their files are named from the raw zone (``audit/...``) so that locations stay unambiguous."""
     found = []
-    for source, root in roots.items():
-        for uri, name in list_files(spark, root, LAYOUT[source][1]):
+    listed = [(source, root, "") for source, root in roots.items()]
+    listed += [
+        (s, root, root.rstrip("/").rsplit("/", 1)[-1] + "/") for s, rs in (extra or {}).items() for root in rs
+    ]
+    for source, root, prefix in listed:
+        for uri, relative in list_files(spark, root, LAYOUT[source][1]):
+            name = prefix + relative
             if source in WHOLE_FILE_SOURCES:
                 found.append(InputFile(source, uri, name))
                 continue

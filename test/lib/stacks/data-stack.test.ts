@@ -80,6 +80,44 @@ describe('DataStack', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('"DeletionPolicy":"Delete"');
   });
 
+  test("the service's audit and feedback records are replicated into the raw zone, re-encrypted with the data key", () => {
+    const rule = (prefix: string, priority: number) => ({
+      Filter: { Prefix: prefix },
+      Priority: priority,
+      Status: 'Enabled',
+      Destination: {
+        Bucket: { 'Fn::GetAtt': ['RawBucketF4E29A3F', 'Arn'] },
+        EncryptionConfiguration: { ReplicaKmsKeyID: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] } },
+      },
+      SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+      // deleting an audit record in the audit bucket must not delete the raw zone's copy
+      DeleteMarkerReplication: { Status: 'Disabled' },
+    });
+    const audit = template.findResources('AWS::S3::Bucket').AuditBucket78609D59;
+    expect(audit.Properties.ReplicationConfiguration.Rules).toEqual([
+      expect.objectContaining(rule('audit/', 1)),
+      expect.objectContaining(rule('feedback/', 2)),
+    ]);
+    // no other bucket replicates
+    const replicating = Object.entries(template.findResources('AWS::S3::Bucket')).filter(
+      ([, b]) => b.Properties.ReplicationConfiguration !== undefined,
+    );
+    expect(replicating.map(([id]) => id)).toEqual(['AuditBucket78609D59']);
+  });
+
+  test('a replicated audit record alone does not start an ingestion; any other raw object does', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: {
+          bucket: { name: [{ Ref: 'RawBucketF4E29A3F' }] },
+          object: { key: [{ 'anything-but': { prefix: 'audit/' } }] },
+        },
+      },
+    });
+  });
+
   test('cdk-nag AwsSolutions and HIPAA.Security report no unacknowledged findings', () => {
     expect(nagFindings(stack)).toEqual({ errors: [], warnings: [] });
   });

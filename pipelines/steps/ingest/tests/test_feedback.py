@@ -129,3 +129,24 @@ def test_job_reads_the_services_audit_and_feedback_folders_and_shipped_batches(s
     assert source["quarantinedByReason"] == {r.FEEDBACK_WITHOUT_INPUT: 1}
     table = pq.read_table(Path(out["processed"]) / f"source=feedback/ingestion_date={DATE}").to_pylist()
     assert sorted(x["diagnosis_id"] for x in table) == ["DDXPLUS:URTI", "OMIM:147791", "ORPHA:558"]
+
+
+def test_job_joins_labels_with_audit_records_replicated_beside_them_in_the_raw_zone(spark, tmp_path):
+    # GIVEN the AWS layout: S3 replicates the audit bucket's audit/ and feedback/ prefixes into the raw zone under
+    # the same keys, so the labels are in <raw>/feedback and the audit records they need in <raw>/audit
+    raw = tmp_path / "raw"
+    (raw / "audit" / "task-1").mkdir(parents=True)
+    (raw / "feedback" / "task-1").mkdir(parents=True)
+    audit = json.dumps(_audit("req-7")) + "\n"
+    (raw / "audit" / "task-1" / f"audit-2026-12-01.jsonl.0-{len(audit)}").write_text(audit)
+    label = json.dumps(_feedback("req-7", "OMIM:147791", "2026-12-01T10:00:00Z", with_input=False)) + "\n"
+    (raw / "feedback" / "task-1" / f"feedback-2026-12-01.jsonl.0-{len(label)}").write_text(label)
+    out = {z: str(tmp_path / z) for z in ("processed", "quarantine", "reports")}
+    argv = ["--raw_uri", str(raw), "--hpo_uri", str(DATA / "hpo"), "--processed_uri", out["processed"],
+            "--quarantine_uri", out["quarantine"], "--report_uri", out["reports"], "--ingestion_date", DATE]  # fmt: skip
+    # WHEN the job runs THEN the label without inputs found its audit record and became a record
+    dq = glue_job.main(argv)
+    # (audit lines are not counted as read: they are not labeled records)
+    assert (dq["sources"]["feedback"]["read"], dq["sources"]["feedback"]["accepted"]) == (1, 1)
+    table = pq.read_table(Path(out["processed"]) / f"source=feedback/ingestion_date={DATE}").to_pylist()
+    assert [x["diagnosis_id"] for x in table] == ["OMIM:147791"]
