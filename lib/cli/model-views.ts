@@ -14,6 +14,7 @@ export interface ModelVersionView {
 export const KEY_METRICS: [string, string][] = [
   ['common', 'common.complete.top1'],
   ['half-ev', 'common.halfEvidence.top1'],
+  ['kaggle½', 'common.kaggleHalfFindings.top1'],
   ['orphan sim@10', 'orphan.simulated.top10'],
   ['orphan lit@10', 'orphan.timesplit.top10'],
 ];

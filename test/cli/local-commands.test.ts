@@ -26,9 +26,9 @@ describe('dxops on the embedded default', () => {
   test('models list shows the versions with their key metrics side by side', async () => {
     const home = homeWithTwoVersions();
     const { stdout } = await runCli(['--local', '--home', home, 'models', 'list']);
-    expect(stdout).toMatch(/version\s+status\s+common\s+half-ev\s+orphan sim@10/);
-    expect(stdout).toMatch(/1\s+PendingManualApproval\s+0\.981\s+-\s+0\.900/);
-    expect(stdout).toMatch(/2\s+PendingManualApproval\s+0\.985\s+-\s+0\.850/);
+    expect(stdout).toMatch(/version\s+status\s+common\s+half-ev\s+kaggle½\s+orphan sim@10/);
+    expect(stdout).toMatch(/1\s+PendingManualApproval\s+0\.981\s+-\s+-\s+0\.900/);
+    expect(stdout).toMatch(/2\s+PendingManualApproval\s+0\.985\s+-\s+-\s+0\.850/);
   });
 
   test('approve then reject switches the served version, and --json is machine readable', async () => {

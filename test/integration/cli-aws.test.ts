@@ -127,9 +127,9 @@ describe('dxops against AWS (moto on loopback)', () => {
     const listed = await aws('models', 'list', '--group', 'dxops-diagnosis-metrics');
     const shown = await aws('--json', 'models', 'show', '2', '--group', 'dxops-diagnosis-metrics');
     // THEN
-    expect(listed.stdout).toMatch(/version\s+status\s+common\s+half-ev\s+orphan sim@10\s+orphan lit@10/);
-    expect(listed.stdout).toMatch(/1\s+PendingManualApproval\s+0\.981\s+-\s+-\s+0\.200 .*dxops-r0/);
-    expect(listed.stdout).toMatch(/2\s+PendingManualApproval\s+0\.986\s+-\s+-\s+0\.300 .*dxops-r1/);
+    expect(listed.stdout).toMatch(/version\s+status\s+common\s+half-ev\s+kaggle½\s+orphan sim@10\s+orphan lit@10/);
+    expect(listed.stdout).toMatch(/1\s+PendingManualApproval\s+0\.981\s+-\s+-\s+-\s+0\.200 .*dxops-r0/);
+    expect(listed.stdout).toMatch(/2\s+PendingManualApproval\s+0\.986\s+-\s+-\s+-\s+0\.300 .*dxops-r1/);
     expect(JSON.parse(shown.stdout)).toMatchObject({
       version: 2,
       packageUri: 's3://dxops-artifacts/p1',
