@@ -8,9 +8,11 @@ export const HpoId = Type.String({
   description: 'an HPO term id, e.g. HP:0001250',
   examples: ['HP:0001250'],
 });
+// Every prefix of the catalog (docs/model.md): the HPO annotations' OMIM, ORPHA and DECIPHER, and the common side's
+// DDXPlus conditions and Kaggle diseases.
 export const DiseaseId = Type.String({
-  pattern: '^(OMIM|ORPHA|DDXPLUS):[A-Za-z0-9_]{1,100}$',
-  description: 'OMIM:<n>, ORPHA:<n> or DDXPLUS:<slug>',
+  pattern: '^(OMIM|ORPHA|DECIPHER|DDXPLUS|KAGGLE):[A-Za-z0-9_]{1,100}$',
+  description: 'OMIM:<n>, ORPHA:<n>, DECIPHER:<n>, DDXPLUS:<slug> or KAGGLE:<slug>',
   examples: ['OMIM:607208'],
 });
 export const RequestId = Type.String({ format: 'uuid', description: 'the requestId of a diagnosis response' });

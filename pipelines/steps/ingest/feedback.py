@@ -29,7 +29,8 @@ AGE_BAND_YEARS = {
     "65+": 75.0,
     "unknown": None,
 }
-_LABEL = re.compile(r"^((OMIM|ORPHA):\d+|DDXPLUS:[0-9A-Za-z_]+)$")
+# every catalog prefix (docs/model.md), as the service's DiseaseId schema accepts them
+_LABEL = re.compile(r"^((OMIM|ORPHA|DECIPHER):\d+|(DDXPLUS|KAGGLE):[0-9A-Za-z_]+)$")
 FEEDBACK, AUDIT = "feedback", "audit"
 
 

@@ -28,4 +28,33 @@ describe('the package exported by the pipeline', () => {
       await t.app.close();
     }
   });
+
+  test('a Kaggle disease of the common side can be looked up and confirmed as feedback', async () => {
+    // GIVEN the tiny package, whose common side has the Kaggle migraine (pipelines/steps/tiny_reference.py)
+    const t = await startApp({ MODEL_DIR: PIPELINE_PACKAGE, SKIP_REGISTRY: '1' }, makeHome());
+    try {
+      const diagnosis = await t.app.inject({
+        method: 'POST',
+        url: '/v1/diagnoses',
+        payload: { phenotypes: [{ id: 'HP:0002315' }], topK: 10 },
+      });
+      const migraine = diagnosis
+        .json()
+        .differential.find((d: { diseaseId: string }) => d.diseaseId === 'KAGGLE:Migraine');
+      // WHEN the clinician looks it up and confirms it
+      const shown = await t.app.inject({ url: '/v1/diseases/KAGGLE:Migraine' });
+      const feedback = await t.app.inject({
+        method: 'POST',
+        url: '/v1/feedback',
+        payload: { requestId: diagnosis.json().requestId, diseaseId: 'KAGGLE:Migraine', verdict: 'confirmed' },
+      });
+      // THEN
+      expect(migraine).toMatchObject({ category: 'common', name: 'Migraine' });
+      expect(shown.statusCode).toBe(200);
+      expect(shown.json()).toMatchObject({ id: 'KAGGLE:Migraine', category: 'common' });
+      expect(feedback.statusCode).toBe(201);
+    } finally {
+      await t.app.close();
+    }
+  });
 });

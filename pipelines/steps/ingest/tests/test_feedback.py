@@ -42,6 +42,13 @@ def test_feedback_with_inputs_becomes_a_record_with_the_age_band_midpoint(ref):
     assert {"kind": r.UNRESOLVED_HPO, "term": "HP:9999999"} in row[15]
 
 
+def test_every_catalog_prefix_is_a_valid_label(ref):
+    # the Kaggle diseases of the common side and the DECIPHER entries of the orphan side can be confirmed too
+    for label in ("KAGGLE:Diabetes", "DECIPHER:12", "ORPHA:558", "DDXPLUS:URTI"):
+        (row,) = fb.stage_request(_items(_feedback("req-l", label, "2026-12-01T08:00:00Z")), ref)
+        assert row[6] is None and row[13] == label, (label, row[7])
+
+
 def test_feedback_without_inputs_is_joined_with_its_audit_record(ref):
     items = _items(_audit("req-2"), _feedback("req-2", "DDXPLUS:URTI", "2026-12-01T08:00:00Z", False))
     (row,) = fb.stage_request(items, ref)
