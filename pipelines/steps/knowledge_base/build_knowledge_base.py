@@ -24,6 +24,7 @@ from common.ddxplus import TOKEN_SEP, evidence_tokens, load_conditions, load_evi
 from common.hpo import load_ontology
 from common.io import file_sha256, latest, write_json
 from knowledge_base.catalog import common_entries, orphan_entries
+from knowledge_base.decipher import read_decipher_twins, usable_twins
 from knowledge_base.kaggle import kaggle_entries
 from knowledge_base.timesplit import build_timesplit
 from knowledge_base.vocabulary import build_vocabulary
@@ -72,7 +73,8 @@ def build(reference: Path, out: Path) -> dict:
             if entry["id"] in aliases:
                 entry["aliases"] = aliases[entry["id"]]
     # common entries first (DDXPlus, then Kaggle): the differential's common block is the catalog's head
-    catalog = common + kaggle + orphan_entries(diseases, genes)
+    decipher, decipher_skipped = usable_twins(read_decipher_twins(reference / "mappings"), diseases)
+    catalog = common + kaggle + orphan_entries(diseases, genes, decipher)
     tokens = evidence_tokens(evidences)
     phenotype_tokens = _phenotype_tokens(kaggle_terms, evidence_hpo)
     out.mkdir(parents=True, exist_ok=True)
@@ -97,6 +99,8 @@ def build(reference: Path, out: Path) -> dict:
             "orphanAnnotated": sum(1 for d in catalog if d["category"] == "orphan" and d["annotated"]),
             "orphanTransferred": sum(1 for d in catalog if not d["annotated"]),
         },
+        "decipherFoldedIntoOmim": len(decipher),
+        "decipherTwinsNotInThisRelease": decipher_skipped,
         "evidenceTokens": len(tokens) + len(phenotype_tokens),
         "phenotypeTokens": len(phenotype_tokens),
         "evidenceTokensMappedToHpo": len(evidence_hpo),
@@ -106,7 +110,11 @@ def build(reference: Path, out: Path) -> dict:
     older = reference / "hpo" / "older"
     if latest(older, "phenotype.v*.hpoa.gz", required=False) is not None:
         split = build_timesplit(
-            latest(older, "hp.v*.json.gz"), latest(older, "phenotype.v*.hpoa.gz"), hpoa_path, g2d_path
+            latest(older, "hp.v*.json.gz"),
+            latest(older, "phenotype.v*.hpoa.gz"),
+            hpoa_path,
+            g2d_path,
+            read_decipher_twins(reference / "mappings"),
         )
         (out / "timesplit").mkdir(exist_ok=True)
         for name in ("vocabulary", "catalog", "cases", "lopo"):

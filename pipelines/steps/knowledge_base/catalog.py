@@ -107,10 +107,14 @@ def _merge(omim: DiseaseAnnotations, orpha: DiseaseAnnotations) -> None:
     omim.references |= orpha.references
 
 
-def orphan_entries(diseases: dict[str, DiseaseAnnotations], genes: dict[str, set[str]]) -> list[dict]:
-    """Annotated rare diseases (Orphanet twins folded into their OMIM entry), then the unannotated ones linked to
-    them through a shared gene."""
-    twins = orphanet_twins(diseases, genes)
+def orphan_entries(
+    diseases: dict[str, DiseaseAnnotations],
+    genes: dict[str, set[str]],
+    decipher_twins: dict[str, str] | None = None,
+) -> list[dict]:
+    """Annotated rare diseases (Orphanet twins, and the reviewed DECIPHER twins of knowledge_base/decipher.py, folded
+    into their OMIM entry), then the unannotated ones linked to them through a shared gene."""
+    twins = {**orphanet_twins(diseases, genes), **(decipher_twins or {})}
     merged = {
         d: DiseaseAnnotations(
             a.id, a.name, dict(a.phenotypes), set(a.excluded), list(a.onset), set(a.sexes), set(a.references)

@@ -16,6 +16,7 @@ from common.annotations import read_genes_to_disease, read_hpoa
 from common.disease_split import is_tuning_disease
 from common.hpo import load_ontology
 from knowledge_base.catalog import orphan_entries
+from knowledge_base.decipher import usable_twins
 from knowledge_base.lopo import lopo_cases, read_phenotype_rows
 from knowledge_base.vocabulary import build_vocabulary
 
@@ -23,12 +24,20 @@ MIN_TERMS = 3  # a publication adding one or two annotations is not a case descr
 LOPO_SEED = 42
 
 
-def build_timesplit(old_hp: Path, old_hpoa: Path, new_hpoa: Path, genes_path: Path) -> dict:
-    """The older release as a knowledge base, the time-split cases, and leave-one-publication-out cases of the
-    older release's tuning diseases (``knowledge_base/lopo.py``): all tuning stays on the older release."""
+def build_timesplit(
+    old_hp: Path,
+    old_hpoa: Path,
+    new_hpoa: Path,
+    genes_path: Path,
+    decipher_twins: dict[str, str] | None = None,
+) -> dict:
+    """The older release as a knowledge base (its catalog folded as the current one is), the time-split cases, and
+    leave-one-publication-out cases of the older release's tuning diseases (``knowledge_base/lopo.py``): all tuning
+    stays on the older release."""
     onto = load_ontology(old_hp)
     hpoa_version, old, _ = read_hpoa(old_hpoa, onto.resolve)
-    catalog = orphan_entries(old, read_genes_to_disease(genes_path))
+    twins, _ = usable_twins(decipher_twins or {}, old)
+    catalog = orphan_entries(old, read_genes_to_disease(genes_path), twins)
     old_refs = {r for a in old.values() for r in a.references}
     cases: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
         lambda: {"observed": set(), "excluded": set()}
