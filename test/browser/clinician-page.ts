@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     assert.equal(await page.locator('#review').isHidden(), true, 'no review banner for a confident answer');
     const urti = page.locator('#differential > li[data-disease="DDXPLUS:URTI"]');
     assert.match(await text(urti.locator('.evidence').nth(1)), /En contra: Cough/);
+    // AND a common disease goes by its Spanish name on the Spanish page (orphan ones keep their English names)
+    assert.equal(await text(urti.locator('.cand-name')), 'Infección de vías respiratorias altas');
 
     // WHEN the clinician confirms the top candidate
     await first.getByRole('button', { name: 'Confirmar diagnóstico' }).click();
@@ -99,6 +101,8 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await page.getByRole('button', { name: 'Get differential diagnosis' }).click();
     await page.locator('#review').waitFor({ state: 'visible' });
+    // the English page names the same disease in English
+    assert.equal(await text(page.locator('#differential > li[data-disease="DDXPLUS:URTI"] .cand-name')), 'URTI');
     assert.match(
       await text(page.locator('#review')),
       /Specialist review recommended: the top probability is .*below 70%/,

@@ -85,6 +85,8 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
+// A disease's name in the page's language when the catalog has one (the common diseases), else its English name.
+const diseaseName = (d) => d.names?.[state.lang] ?? d.name;
 const percent = (p) => {
   const format = new Intl.NumberFormat(state.lang, { style: 'percent', maximumFractionDigits: 1 });
   // A probability that rounds to 0 is still not zero: say "< 0.1 %".
@@ -182,7 +184,7 @@ function renderResults() {
       return el('li', { class: c.category, 'data-disease': c.diseaseId }, [
         el('div', { class: 'cand-head' }, [
           el('span', { class: 'rank', text: `${c.rank}.` }),
-          el('span', { class: 'cand-name', text: c.name }),
+          el('span', { class: 'cand-name', text: diseaseName(c) }),
           el('span', { class: 'code', text: c.diseaseId }),
           el('span', { class: `badge ${c.category}`, text: c.category === 'orphan' ? t('orphan') : t('common') }),
           el('span', { class: 'prob', text: percent(c.probability) }),
@@ -206,7 +208,7 @@ function renderCorrection() {
   $('correct').hidden = !state.result;
   const done = $('correct-done');
   done.hidden = !state.corrected;
-  done.textContent = state.corrected ? t('corrected')(state.corrected.name) : '';
+  done.textContent = state.corrected ? t('corrected')(diseaseName(state.corrected)) : '';
 }
 
 async function correctDiagnosis(disease) {
@@ -216,7 +218,7 @@ async function correctDiagnosis(disease) {
       diseaseId: disease.id,
       verdict: 'corrected',
     });
-    state.corrected = { id: disease.id, name: disease.name };
+    state.corrected = { id: disease.id, name: disease.name, names: disease.names };
     // a search still pending for what was typed must not reopen the list
     clearTimeout(diseaseTimer);
     diseaseSeq++;
@@ -265,7 +267,7 @@ async function suggestDiseases(q) {
   if (seq !== diseaseSeq) return;
   diseaseMatches = data.results;
   const list = $('correct-suggestions');
-  list.replaceChildren(...options(data.results, 'disease-opt', (d) => d.name, correctDiagnosis));
+  list.replaceChildren(...options(data.results, 'disease-opt', diseaseName, correctDiagnosis));
   list.hidden = false;
   $('correct-search').setAttribute('aria-expanded', 'true');
 }

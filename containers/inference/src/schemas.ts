@@ -147,6 +147,12 @@ const Warning = Type.Object({
   message: Type.String(),
 });
 
+/** A disease's name in each interface language the catalog has one for (common diseases); `name` is English. */
+export const DiseaseNames = Type.Object(
+  { en: Type.Optional(Type.String()), es: Type.Optional(Type.String()), fr: Type.Optional(Type.String()) },
+  { description: "the disease's name per language, where the catalog has one (common diseases: en, es; DDXPlus: fr)" },
+);
+
 export const DiagnosisResponse = Type.Object({
   requestId: Type.String(),
   modelVersion: Type.String(),
@@ -155,6 +161,7 @@ export const DiagnosisResponse = Type.Object({
       rank: Type.Integer(),
       diseaseId: Type.String(),
       name: Type.String(),
+      names: Type.Optional(DiseaseNames),
       category: Type.Union([Type.Literal('common'), Type.Literal('orphan')]),
       probability: Type.Number(),
       supportingPhenotypes: Type.Array(Type.String()),

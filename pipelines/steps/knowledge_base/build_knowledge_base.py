@@ -26,6 +26,7 @@ from common.io import file_sha256, latest, write_json
 from knowledge_base.catalog import common_entries, orphan_entries
 from knowledge_base.decipher import read_decipher_twins, usable_twins
 from knowledge_base.kaggle import kaggle_entries
+from knowledge_base.names import add_spanish_names
 from knowledge_base.timesplit import build_timesplit
 from knowledge_base.vocabulary import build_vocabulary
 
@@ -72,6 +73,7 @@ def build(reference: Path, out: Path) -> dict:
         for entry in common:
             if entry["id"] in aliases:
                 entry["aliases"] = aliases[entry["id"]]
+    spanish_names = add_spanish_names(common + kaggle, reference / "mappings")
     # common entries first (DDXPlus, then Kaggle): the differential's common block is the catalog's head
     decipher, decipher_skipped = usable_twins(read_decipher_twins(reference / "mappings"), diseases)
     catalog = common + kaggle + orphan_entries(diseases, genes, decipher)
@@ -96,6 +98,7 @@ def build(reference: Path, out: Path) -> dict:
         "diseases": {
             "common": sum(1 for d in catalog if d["category"] == "common"),
             "commonFromKaggle": len(kaggle),
+            "commonWithSpanishNames": spanish_names,
             "orphanAnnotated": sum(1 for d in catalog if d["category"] == "orphan" and d["annotated"]),
             "orphanTransferred": sum(1 for d in catalog if not d["annotated"]),
         },

@@ -109,6 +109,23 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     expect((await get('/v1/diseases?q=zzzz')).json().results).toEqual([]);
   });
 
+  test('a common disease is found by its Spanish name, accents optional, and answered with its names', async () => {
+    // GIVEN the fixture's Spanish names (the knowledge base's common-disease-names-es mapping in a real package)
+    for (const q of ['neumonía', 'neumonia']) {
+      const res = await get(`/v1/diseases?q=${encodeURIComponent(q)}`);
+      expect(res.json().results[0]).toEqual({
+        id: 'DDXPLUS:Pneumonia',
+        name: 'Pneumonia',
+        names: { en: 'Pneumonia', es: 'Neumonía', fr: 'Pneumonie' },
+        category: 'common',
+        matched: 'Neumonía',
+      });
+    }
+    // AND the profile carries them; an orphan disease has no other names
+    expect((await get('/v1/diseases/DDXPLUS:Pneumonia')).json().names).toMatchObject({ es: 'Neumonía' });
+    expect((await get('/v1/diseases/OMIM:607208')).json()).not.toHaveProperty('names');
+  });
+
   test.each([
     ['an empty query', '/v1/diseases?q='],
     ['a limit above 50', '/v1/diseases?q=a&limit=51'],

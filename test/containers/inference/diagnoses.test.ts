@@ -11,6 +11,16 @@ describe('POST /v1/diagnoses', () => {
   const diagnose = (payload: unknown) =>
     t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload: payload as object });
 
+  test('a common candidate carries its name in every language the catalog has; an orphan one only its name', async () => {
+    const res = await diagnose({ phenotypes: [{ id: 'HP:0001945' }, { id: 'HP:0012735' }, { id: 'HP:0002094' }] });
+    const byId = new Map(res.json().differential.map((c: { diseaseId: string }) => [c.diseaseId, c]));
+    expect(byId.get('DDXPLUS:Pneumonia')).toMatchObject({
+      name: 'Pneumonia',
+      names: { en: 'Pneumonia', es: 'Neumonía', fr: 'Pneumonie' },
+    });
+    expect(byId.get('ORPHA:99103')).not.toHaveProperty('names');
+  });
+
   test('a native request ranks the matching orphan disease first, with its supporting findings', async () => {
     // WHEN
     const res = await diagnose(DRAVET_LIKE);

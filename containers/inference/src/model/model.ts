@@ -81,7 +81,13 @@ export class Model {
     this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
     this.phenotypes = new PhenotypeIndex(vocabulary.terms);
     this.diseases = new PhenotypeIndex(
-      catalog.map((d) => ({ id: d.id, label: d.name, synonyms: [...d.xrefs, ...d.genes], layperson: [] })),
+      // other-language names are synonyms: a clinician types "neumonía" as well as "pneumonia"
+      catalog.map((d) => ({
+        id: d.id,
+        label: d.name,
+        synonyms: [...otherNames(d), ...d.xrefs, ...d.genes],
+        layperson: [],
+      })),
     );
   }
 
@@ -126,6 +132,7 @@ export class Model {
       rank: rank + 1,
       diseaseId: this.catalog[d].id,
       name: this.catalog[d].name,
+      ...(this.catalog[d].names ? { names: this.catalog[d].names } : {}),
       category: this.catalog[d].category,
       probability: probabilities[d],
       ...this.explain(d, observed, excluded),
@@ -250,4 +257,9 @@ export function topIndices(values: Float32Array, k: number): number[] {
     top[j] = i;
   }
   return top.slice(0, k);
+}
+
+/** The catalog names of a disease other than its English `name`, deduplicated. */
+function otherNames(d: CatalogDisease): string[] {
+  return [...new Set(Object.values(d.names ?? {}).filter((n): n is string => Boolean(n) && n !== d.name))];
 }

@@ -22,9 +22,17 @@ export interface Manifest {
 
 export type DiseaseCategory = 'common' | 'orphan';
 
+/** A disease's name per interface language, where the catalog has one (the common diseases: en, es, DDXPlus fr). */
+export interface DiseaseNames {
+  readonly en?: string;
+  readonly es?: string;
+  readonly fr?: string;
+}
+
 export interface CatalogDisease {
   readonly id: string;
   readonly name: string;
+  readonly names?: DiseaseNames;
   readonly category: DiseaseCategory;
   readonly xrefs: readonly string[];
   readonly annotated: boolean;

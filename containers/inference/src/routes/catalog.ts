@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { notFound, unavailable } from '../errors';
-import { DiseaseId, errors, LIMITS } from '../schemas';
+import { DiseaseId, DiseaseNames, errors, LIMITS } from '../schemas';
 
 const PhenotypeQuery = Type.Object(
   {
@@ -46,8 +46,9 @@ const DiseaseResults = Type.Object({
     Type.Object({
       id: Type.String(),
       name: Type.String(),
+      names: Type.Optional(DiseaseNames),
       category: Type.Union([Type.Literal('common'), Type.Literal('orphan')]),
-      matched: Type.String({ description: 'the name, xref or gene that matched' }),
+      matched: Type.String({ description: 'the name, other-language name, xref or gene that matched' }),
     }),
   ),
 });
@@ -60,6 +61,7 @@ const PROFILE_PHENOTYPES = 20;
 const DiseaseProfile = Type.Object({
   id: Type.String(),
   name: Type.String(),
+  names: Type.Optional(DiseaseNames),
   category: Type.Union([Type.Literal('common'), Type.Literal('orphan')]),
   xrefs: Type.Array(Type.String()),
   genes: Type.Array(Type.String()),
@@ -107,9 +109,16 @@ export default async function catalog(app: FastifyInstance): Promise<void> {
     async (request) => {
       const model = current();
       // every match is an id of this model's catalog, so the lookup always finds it
-      const results = model.diseases
-        .search(request.query.q, request.query.limit ?? 10)
-        .map((m) => ({ id: m.id, name: m.label, category: model.disease(m.id)!.category, matched: m.matched }));
+      const results = model.diseases.search(request.query.q, request.query.limit ?? 10).map((m) => {
+        const disease = model.disease(m.id)!;
+        return {
+          id: m.id,
+          name: m.label,
+          ...(disease.names ? { names: disease.names } : {}),
+          category: disease.category,
+          matched: m.matched,
+        };
+      });
       return { modelVersion: model.version, results };
     },
   );
@@ -134,6 +143,7 @@ export default async function catalog(app: FastifyInstance): Promise<void> {
       return {
         id: disease.id,
         name: disease.name,
+        ...(disease.names ? { names: disease.names } : {}),
         category: disease.category,
         xrefs: [...disease.xrefs],
         genes: [...disease.genes],
