@@ -54,8 +54,9 @@ async function main(): Promise<void> {
     await pick('febr', 'Febrile seizure', 'click');
     await pick('intellect', 'Intellectual disability', 'enter');
     await pick('slow dev', 'Global developmental delay', 'click');
-    await pick('cough', 'Cough', 'click');
-    await page.locator('#findings li', { hasText: 'Cough' }).getByRole('button', { name: 'Presente' }).click();
+    // a Spanish word finds the term, and the Spanish page shows its Spanish label
+    await pick('tos', 'Tos', 'click');
+    await page.locator('#findings li', { hasText: 'Tos' }).getByRole('button', { name: 'Presente' }).click();
     await page.getByLabel('Edad (años)').fill('3');
     await page.locator('#sex').selectOption('female');
     await page.getByRole('button', { name: 'Obtener diagnóstico diferencial' }).click();
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     assert.ok(Number.parseFloat(width) > 70, `top bar width ${width}`);
     assert.equal(await page.locator('#review').isHidden(), true, 'no review banner for a confident answer');
     const urti = page.locator('#differential > li[data-disease="DDXPLUS:URTI"]');
-    assert.match(await text(urti.locator('.evidence').nth(1)), /En contra: Cough/);
+    assert.match(await text(urti.locator('.evidence').nth(1)), /En contra: Tos/);
     // AND a common disease goes by its Spanish name on the Spanish page (orphan ones keep their English names)
     assert.equal(await text(urti.locator('.cand-name')), 'Infección de vías respiratorias altas');
 
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     assert.match(feedback.join(''), /"diseaseId":"OMIM:147791","verdict":"corrected"/);
 
     // WHEN the findings are vague (only fatigue), THEN the specialist-review banner shows, in English after the toggle
-    for (const label of ['Febrile seizure', 'Intellectual disability', 'Global developmental delay', 'Cough']) {
+    for (const label of ['Febrile seizure', 'Intellectual disability', 'Global developmental delay', 'Tos']) {
       await page
         .locator('#findings li', { hasText: label })
         .getByRole('button', { name: /Quitar/ })

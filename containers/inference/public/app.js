@@ -76,8 +76,8 @@ const TEXT = {
 
 const state = {
   lang: (navigator.language || 'es').toLowerCase().startsWith('en') ? 'en' : 'es',
-  findings: [], // { id, label, excluded }
-  labels: new Map(), // HPO id -> label, for the supporting/contradicting lists
+  findings: [], // { id, label, labels, excluded }
+  labels: new Map(), // HPO id -> { label, labels }, for the supporting/contradicting lists
   result: null,
   confirmed: new Set(),
   corrected: null, // { id, name } the clinician recorded as the diagnosis instead
@@ -87,6 +87,8 @@ const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
 // A disease's name in the page's language when the catalog has one (the common diseases), else its English name.
 const diseaseName = (d) => d.names?.[state.lang] ?? d.name;
+// An HPO term's label in the page's language when the package has one (the common symptoms, the frequent findings).
+const termLabel = (p) => p.labels?.[state.lang] ?? p.label;
 const percent = (p) => {
   const format = new Intl.NumberFormat(state.lang, { style: 'percent', maximumFractionDigits: 1 });
   // A probability that rounds to 0 is still not zero: say "< 0.1 %".
@@ -129,7 +131,7 @@ function renderFindings() {
   list.replaceChildren(
     ...state.findings.map((f, i) =>
       el('li', {}, [
-        el('span', { class: 'name' }, [f.label, ' ', el('span', { class: 'code', text: f.id })]),
+        el('span', { class: 'name' }, [termLabel(f), ' ', el('span', { class: 'code', text: f.id })]),
         el('button', {
           type: 'button',
           class: `toggle ${f.excluded ? 'excluded' : 'present'}`,
@@ -143,7 +145,7 @@ function renderFindings() {
         el('button', {
           type: 'button',
           class: 'remove',
-          'aria-label': `${t('remove')} ${f.label}`,
+          'aria-label': `${t('remove')} ${termLabel(f)}`,
           text: '×',
           onclick: () => {
             state.findings.splice(i, 1);
@@ -158,7 +160,7 @@ function renderFindings() {
 }
 
 function findingList(title, cls, ids) {
-  const names = ids.map((id) => state.labels.get(id) || id);
+  const names = ids.map((id) => (state.labels.has(id) ? termLabel(state.labels.get(id)) : id));
   return el('p', { class: 'evidence' }, [
     el('span', { class: cls, text: `${title}: ` }),
     names.length ? names.join(', ') : t('none'),
@@ -323,9 +325,9 @@ function closeSuggestions() {
 }
 
 function addFinding(item) {
-  state.labels.set(item.id, item.label);
+  state.labels.set(item.id, { label: item.label, labels: item.labels });
   if (!state.findings.some((f) => f.id === item.id))
-    state.findings.push({ id: item.id, label: item.label, excluded: false });
+    state.findings.push({ id: item.id, label: item.label, labels: item.labels, excluded: false });
   $('search').value = '';
   closeSuggestions();
   renderFindings();
@@ -343,7 +345,7 @@ async function suggest(q) {
   if (seq !== searchSeq) return;
   const list = $('suggestions');
   active = -1;
-  list.replaceChildren(...options(data.results, 'opt', (r) => r.label, addFinding));
+  list.replaceChildren(...options(data.results, 'opt', termLabel, addFinding));
   list.hidden = false;
   suggestions = data.results;
   $('search').setAttribute('aria-expanded', 'true');

@@ -26,7 +26,7 @@ from common.io import file_sha256, latest, write_json
 from knowledge_base.catalog import common_entries, orphan_entries
 from knowledge_base.decipher import read_decipher_twins, usable_twins
 from knowledge_base.kaggle import kaggle_entries
-from knowledge_base.names import add_spanish_names
+from knowledge_base.names import add_spanish_labels, add_spanish_names
 from knowledge_base.timesplit import build_timesplit
 from knowledge_base.vocabulary import build_vocabulary
 
@@ -80,7 +80,9 @@ def build(reference: Path, out: Path) -> dict:
     tokens = evidence_tokens(evidences)
     phenotype_tokens = _phenotype_tokens(kaggle_terms, evidence_hpo)
     out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "vocabulary.json", build_vocabulary(onto))
+    vocabulary = build_vocabulary(onto)
+    spanish_labels = add_spanish_labels(vocabulary, reference / "mappings")
+    write_json(out / "vocabulary.json", vocabulary)
     write_json(
         out / "catalog.json", {"hpoVersion": onto.version, "hpoaVersion": hpoa_version, "diseases": catalog}
     )
@@ -95,6 +97,7 @@ def build(reference: Path, out: Path) -> dict:
         "hpoVersion": onto.version,
         "hpoaVersion": hpoa_version,
         "terms": len(onto.terms),
+        "termsWithSpanishLabels": spanish_labels,
         "diseases": {
             "common": sum(1 for d in catalog if d["category"] == "common"),
             "commonFromKaggle": len(kaggle),

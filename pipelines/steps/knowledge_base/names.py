@@ -1,9 +1,11 @@
-"""Spanish names of the common diseases, for the clinician page (its first users work in Spanish).
+"""Spanish names of the common diseases and Spanish labels of the most used HPO terms, for the clinician page (its
+first users work in Spanish).
 
 DDXPlus names its conditions in English and French, the Kaggle set in English, and HPO has no Spanish names, so the
 83 common diseases get theirs from a reviewed file, ``common-disease-names-es.v*.csv`` (written by the DxOps team
 from the standard Spanish clinical terms; a clinician's review is still pending, see docs/data-contract.md). Orphan
-diseases keep their English names.
+diseases keep their English names. The same holds for ``hpo-labels-es.v*.csv``: HPO's own translations are not
+in the vendored release.
 """
 
 from __future__ import annotations
@@ -32,5 +34,37 @@ def add_spanish_names(common: list[dict], mappings_dir: Path) -> int:
             if not name:
                 raise ValueError(f"{path.name}:{line}: {disease} has an empty Spanish name")
             by_id[disease].setdefault("names", {"en": by_id[disease]["name"]})["es"] = name
+            named += 1
+    return named
+
+
+TERMS_MAPPING = "hpo-labels-es.v*.csv"
+
+
+def add_spanish_labels(vocabulary: dict, mappings_dir: Path) -> int:
+    """Sets ``translations.es`` (``label``, ``synonyms``) on the HPO terms ``hpo-labels-es.v*.csv`` names: the
+    symptoms of the common diseases and the findings rare-disease annotations use most, so that a clinician can
+    search them in Spanish. Returns how many. A row whose id is not current in the release, whose ``hpo_label`` is not
+    the release's label (the reviewer's aid, as in every mapping file) or whose Spanish label is empty stops the step
+    with the file and line."""
+    path = latest(mappings_dir, TERMS_MAPPING, required=False)
+    if path is None:
+        return 0
+    by_id = {t["id"]: t for t in vocabulary["terms"]}
+    named = 0
+    with open(path, encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            term_id, label = row["hpo_id"].strip(), row["label_es"].strip()
+            where = f"{path.name}:{line}: {term_id}"
+            if term_id not in by_id:
+                raise ValueError(f"{where} is not a current term of the HPO release")
+            if row["hpo_label"].strip() != by_id[term_id]["label"]:
+                raise ValueError(
+                    f"{where} is labelled {by_id[term_id]['label']!r} in the release, not {row['hpo_label']!r}"
+                )
+            if not label:
+                raise ValueError(f"{where} has an empty Spanish label")
+            synonyms = [s.strip() for s in (row.get("synonyms_es") or "").split(";") if s.strip()]
+            by_id[term_id].setdefault("translations", {})["es"] = {"label": label, "synonyms": synonyms}
             named += 1
     return named

@@ -109,6 +109,25 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     expect((await get('/v1/diseases?q=zzzz')).json().results).toEqual([]);
   });
 
+  test('a term is found by its Spanish label or synonym and answered with its labels', async () => {
+    // GIVEN the fixture's Spanish labels (the knowledge base's hpo-labels-es mapping in a real package)
+    for (const [q, matched] of [
+      ['fiebre', 'Fiebre'],
+      ['calentura', 'Calentura'],
+    ]) {
+      const res = await get(`/v1/phenotypes?q=${q}`);
+      expect(res.json().results[0]).toEqual({
+        id: 'HP:0001945',
+        label: 'Fever',
+        labels: { es: 'Fiebre' },
+        matched,
+        matchedKind: 'synonym',
+      });
+    }
+    // AND a term without a translation has no labels
+    expect((await get('/v1/phenotypes?q=seizure')).json().results[0]).not.toHaveProperty('labels');
+  });
+
   test('a common disease is found by its Spanish name, accents optional, and answered with its names', async () => {
     // GIVEN the fixture's Spanish names (the knowledge base's common-disease-names-es mapping in a real package)
     for (const q of ['neumonía', 'neumonia']) {

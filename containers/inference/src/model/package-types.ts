@@ -41,9 +41,16 @@ export interface CatalogDisease {
   readonly genes: readonly string[];
 }
 
+/** A term's label and synonyms in another language (the knowledge base's hpo-labels-es mapping: `es`). */
+export interface TermTranslation {
+  readonly label: string;
+  readonly synonyms: readonly string[];
+}
+
 export interface VocabularyTerm {
   readonly id: string;
   readonly label: string;
+  readonly translations?: Readonly<Partial<Record<'es' | 'fr', TermTranslation>>>;
   readonly synonyms: readonly string[];
   readonly layperson: readonly string[];
   readonly parents: readonly number[];

@@ -3,6 +3,8 @@ import type { VocabularyTerm } from './package-types';
 export interface PhenotypeMatch {
   readonly id: string;
   readonly label: string;
+  /** The term's label per other language, where the package has one (`es`). */
+  readonly labels?: Readonly<Record<string, string>>;
   /** The label or synonym that matched the query (what the user typed may be a layperson word). */
   readonly matched: string;
   readonly matchedKind: 'label' | 'synonym' | 'layperson' | 'id';
@@ -11,7 +13,13 @@ export interface PhenotypeMatch {
 type Kind = PhenotypeMatch['matchedKind'];
 
 /** What the index searches: HPO terms, or catalog diseases (name, other names, xrefs and genes as synonyms). */
-export type SearchEntry = Pick<VocabularyTerm, 'id' | 'label' | 'synonyms' | 'layperson'>;
+export type SearchEntry = Pick<VocabularyTerm, 'id' | 'label' | 'synonyms' | 'layperson' | 'translations'>;
+
+/** A term's labels in other languages, for display, or undefined when it has none. */
+export function otherLabels(t: SearchEntry): Record<string, string> | undefined {
+  const entries = Object.entries(t.translations ?? {}).flatMap(([lang, tr]) => (tr ? [[lang, tr.label]] : []));
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
 
 /** Lower case without diacritics, so 'fiebre', 'Fièvre' and 'FIEVRE' compare equal. */
 export function normalizeText(text: string): string {
@@ -47,6 +55,11 @@ export class PhenotypeIndex {
       this.add(i, t.label, 'label');
       for (const s of t.synonyms) this.add(i, s, 'synonym');
       for (const s of t.layperson) this.add(i, s, 'layperson');
+      // a Spanish label or synonym is a synonym to search: "fiebre" finds Fever
+      for (const tr of Object.values(t.translations ?? {})) {
+        if (!tr) continue;
+        for (const s of [tr.label, ...tr.synonyms]) this.add(i, s, 'synonym');
+      }
     });
     this.words.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
   }
@@ -56,7 +69,7 @@ export class PhenotypeIndex {
     const exact = this.byId.get(trimmed) ?? this.byId.get(trimmed.toUpperCase());
     if (exact !== undefined) {
       const t = this.terms[exact];
-      return [{ id: t.id, label: t.label, matched: t.id, matchedKind: 'id' }];
+      return [{ id: t.id, label: t.label, ...labelsOf(t), matched: t.id, matchedKind: 'id' }];
     }
     const qWords = words(trimmed);
     if (qWords.length === 0) return [];
@@ -78,6 +91,7 @@ export class PhenotypeIndex {
       .map(({ name }) => ({
         id: this.terms[name.term].id,
         label: this.terms[name.term].label,
+        ...labelsOf(this.terms[name.term]),
         matched: name.text,
         matchedKind: name.kind,
       }));
@@ -106,3 +120,8 @@ export class PhenotypeIndex {
     }
   }
 }
+
+const labelsOf = (t: SearchEntry) => {
+  const labels = otherLabels(t);
+  return labels ? { labels } : {};
+};

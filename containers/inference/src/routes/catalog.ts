@@ -17,6 +17,12 @@ const PhenotypeResults = Type.Object({
     Type.Object({
       id: Type.String(),
       label: Type.String(),
+      labels: Type.Optional(
+        Type.Object(
+          { es: Type.Optional(Type.String()), fr: Type.Optional(Type.String()) },
+          { description: "the term's label per other language, where the package has one" },
+        ),
+      ),
       matched: Type.String(),
       matchedKind: Type.Union([
         Type.Literal('label'),

@@ -74,3 +74,11 @@ def test_parse_term_mapping_rejects_bad_files_naming_the_row(ontology, text, mes
 def test_summary_counts_matches():
     text = "symptom,hpo_id,hpo_label,match,note\na,HP:1,x,exact,\nb,,,none,\nc,HP:2,y,broader,\n"
     assert m.summary(text) == {"entries": 3, "mapped": 2, "byMatch": {"exact": 1, "broader": 1, "none": 1}}
+
+
+def test_spanish_term_labels_name_current_terms_with_their_release_labels(ontology):
+    # the knowledge base checks the same at build time (knowledge_base/names.py); this catches it before a run
+    for row in _rows("hpo-labels-es.v1.csv"):
+        assert ontology.resolve(row["hpo_id"]) == row["hpo_id"], f"{row['hpo_id']} is not a current id"
+        assert ontology.terms[row["hpo_id"]].label == row["hpo_label"], row
+        assert row["label_es"].strip(), row

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from common.ddxplus import condition_id
-from knowledge_base.names import add_spanish_names
+from knowledge_base.names import add_spanish_labels, add_spanish_names
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -55,3 +55,49 @@ def test_the_vendored_file_names_every_common_disease_once():
         named = [r["id"] for r in csv.DictReader(fh)]
     assert len(named) == len(set(named))
     assert set(named) == {condition_id(n) for n in conditions} | kaggle
+
+
+def _vocabulary():
+    return {"terms": [{"id": "HP:0001945", "label": "Fever"}, {"id": "HP:0012735", "label": "Cough"}]}
+
+
+def _labels(tmp_path, rows: str) -> Path:
+    (tmp_path / "hpo-labels-es.v1.csv").write_text(
+        "hpo_id,hpo_label,label_es,synonyms_es\n" + rows, encoding="utf-8"
+    )
+    return tmp_path
+
+
+def test_spanish_labels_and_synonyms_join_the_terms(tmp_path):
+    vocabulary = _vocabulary()
+    assert (
+        add_spanish_labels(vocabulary, _labels(tmp_path, "HP:0001945,Fever,Fiebre,Calentura; Pirexia\n")) == 1
+    )
+    assert vocabulary["terms"][0]["translations"] == {
+        "es": {"label": "Fiebre", "synonyms": ["Calentura", "Pirexia"]}
+    }
+    assert "translations" not in vocabulary["terms"][1]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("HP:9999999,Nothing,Nada,\n", "HP:9999999 is not a current term"),
+        ("HP:0001945,Pyrexia,Fiebre,\n", "is labelled 'Fever' in the release, not 'Pyrexia'"),
+        ("HP:0012735,Cough, ,\n", "empty Spanish label"),
+    ],
+)
+def test_a_bad_label_row_stops_the_step_with_its_line(tmp_path, rows, message):
+    with pytest.raises(ValueError, match=f"hpo-labels-es.v1.csv:2: .*{message}"):
+        add_spanish_labels(_vocabulary(), _labels(tmp_path, rows))
+
+
+def test_the_vendored_labels_cover_every_symptom_the_common_side_maps_to():
+    with open(ROOT / "mappings" / "hpo-labels-es.v1.csv", encoding="utf-8") as fh:
+        labelled = [r["hpo_id"] for r in csv.DictReader(fh)]
+    mapped = set()
+    for name in ("kaggle-symptoms-to-hpo.v1.csv", "ddxplus-evidences-to-hpo.v1.csv"):
+        with open(ROOT / "mappings" / name, encoding="utf-8") as fh:
+            mapped |= {r["hpo_id"] for r in csv.DictReader(fh) if r["hpo_id"]}
+    assert len(labelled) == len(set(labelled))
+    assert mapped <= set(labelled), sorted(mapped - set(labelled))
