@@ -31,6 +31,16 @@ from knowledge_base.timesplit import build_timesplit
 from knowledge_base.vocabulary import build_vocabulary
 
 DEFAULT_REFERENCE = "/opt/ml/processing/input/reference"
+# the reviewed mapping files this step reads (their newest version), recorded in the lineage with their sha256
+MAPPINGS = (
+    "ddxplus-evidences-to-hpo",
+    "kaggle-symptoms-to-hpo",
+    "kaggle-diseases",
+    "kaggle-diseases-to-catalog",
+    "decipher-to-omim",
+    "common-disease-names-es",
+    "hpo-labels-es",
+)
 DEFAULT_KB = "/opt/ml/processing/output/kb"
 
 
@@ -63,19 +73,10 @@ def build(reference: Path, out: Path) -> dict:
     evidences = load_evidences(reference / "ddxplus")
     evidence_hpo = read_evidence_mapping(reference / "mappings", onto.resolve)
 
-    common = common_entries(conditions, evidence_hpo)
-    kaggle_csv = reference / "kaggle" / "dataset.csv"
-    kaggle, aliases, kaggle_terms = [], {}, set()
-    if kaggle_csv.exists():
-        kaggle, aliases, kaggle_terms = kaggle_entries(
-            kaggle_csv, reference / "mappings", onto.resolve, {d["id"] for d in common}
-        )
-        for entry in common:
-            if entry["id"] in aliases:
-                entry["aliases"] = aliases[entry["id"]]
+    common, kaggle, kaggle_terms = _common_side(reference, conditions, evidence_hpo, onto.resolve)
     spanish_names = add_spanish_names(common + kaggle, reference / "mappings")
-    # common entries first (DDXPlus, then Kaggle): the differential's common block is the catalog's head
     decipher, decipher_skipped = usable_twins(read_decipher_twins(reference / "mappings"), diseases)
+    # common entries first (DDXPlus, then Kaggle): the differential's common block is the catalog's head
     catalog = common + kaggle + orphan_entries(diseases, genes, decipher)
     tokens = evidence_tokens(evidences)
     phenotype_tokens = _phenotype_tokens(kaggle_terms, evidence_hpo)
@@ -92,7 +93,9 @@ def build(reference: Path, out: Path) -> dict:
     )
     inputs = [latest(reference / "hpo", "hp.v*.json.gz"), hpoa_path, g2d_path]
     inputs += [reference / "ddxplus" / f for f in ("release_conditions.json", "release_evidences.json")]
+    kaggle_csv = reference / "kaggle" / "dataset.csv"
     inputs += [kaggle_csv] if kaggle_csv.exists() else []
+    inputs += [p for p in (latest(reference / "mappings", f"{m}.v*.csv", False) for m in MAPPINGS) if p]
     report = {
         "hpoVersion": onto.version,
         "hpoaVersion": hpoa_version,
@@ -135,6 +138,24 @@ def build(reference: Path, out: Path) -> dict:
         }
     write_json(out / "kb-report.json", report)
     return report
+
+
+def _common_side(
+    reference: Path, conditions: dict, evidence_hpo: dict[str, str], resolve
+) -> tuple[list[dict], list[dict], set[str]]:
+    """(DDXPlus entries, with the Kaggle ids that are aliases of them; the Kaggle diseases' own entries; every HPO
+    term a Kaggle symptom set uses), the Kaggle parts empty without ``kaggle/dataset.csv``."""
+    common = common_entries(conditions, evidence_hpo)
+    kaggle_csv = reference / "kaggle" / "dataset.csv"
+    if not kaggle_csv.exists():
+        return common, [], set()
+    kaggle, aliases, terms = kaggle_entries(
+        kaggle_csv, reference / "mappings", resolve, {d["id"] for d in common}
+    )
+    for entry in common:
+        if entry["id"] in aliases:
+            entry["aliases"] = aliases[entry["id"]]
+    return common, kaggle, terms
 
 
 def _phenotype_tokens(kaggle_terms: set[str], evidence_hpo: dict[str, str]) -> dict[str, str]:

@@ -49,6 +49,8 @@ def usable_twins(
     or newer release may lack one side, and then both entries stay as they are."""
     usable, skipped = {}, []
     for decipher, omim in sorted(twins.items()):
-        ok = all(d in diseases and diseases[d].phenotypes for d in (decipher, omim))
-        (usable.__setitem__(decipher, omim) if ok else skipped.append(decipher))
+        if all(d in diseases and diseases[d].phenotypes for d in (decipher, omim)):
+            usable[decipher] = omim
+        else:
+            skipped.append(decipher)
     return usable, skipped
