@@ -70,6 +70,12 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     expect(res.json().phenotypes[0]).toEqual({ id: 'HP:0002373', label: 'Febrile seizure', frequency: 0.9 });
   });
 
+  test('an Orphanet id folded into an OMIM entry answers that entry, under the OMIM id', async () => {
+    const res = await get('/v1/diseases/ORPHA:33069');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: 'OMIM:607208', name: 'Dravet syndrome', xrefs: ['ORPHA:33069'] });
+  });
+
   test('a well-formed id that is not in the catalog is a 404 naming it', async () => {
     const res = await get('/v1/diseases/ORPHA:1');
     expect(res.statusCode).toBe(404);

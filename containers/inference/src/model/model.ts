@@ -59,6 +59,8 @@ export class Model {
   private readonly termIndex: Map<string, number>;
   private readonly tokenIndex: Map<string, number>;
   private readonly diseaseIndex: Map<string, number>;
+  /** xref (an Orphanet or DECIPHER id folded into an OMIM entry) -> the entry that holds it. */
+  private readonly xrefIndex = new Map<string, number>();
   /** Ancestors of every term, itself included: supporting/contradicting findings compare through them. */
   private readonly ancestors: Set<number>[];
   private readonly diseaseTerms: number[][];
@@ -74,6 +76,9 @@ export class Model {
     this.termIndex = new Map(vocabulary.terms.map((t, i) => [t.id, i]));
     this.tokenIndex = new Map(evidences.tokens.map((t, i) => [t, i]));
     this.diseaseIndex = new Map(catalog.map((d, i) => [d.id, i]));
+    catalog.forEach((d, i) => {
+      for (const x of d.xrefs) if (!this.diseaseIndex.has(x) && !this.xrefIndex.has(x)) this.xrefIndex.set(x, i);
+    });
     this.ancestors = vocabulary.terms.map(() => new Set<number>());
     for (let i = 0; i < vocabulary.terms.length; i++) this.collectAncestors(i);
     const known = (id: string) => this.termIndex.get(id);
@@ -97,6 +102,12 @@ export class Model {
 
   public disease(id: string): CatalogDisease | undefined {
     const i = this.diseaseIndex.get(id);
+    return i === undefined ? undefined : this.catalog[i];
+  }
+
+  /** The catalog entry served under `id`, or else the one that holds `id` as an xref (a folded twin). */
+  public diseaseOrTwin(id: string): CatalogDisease | undefined {
+    const i = this.diseaseIndex.get(id) ?? this.xrefIndex.get(id);
     return i === undefined ? undefined : this.catalog[i];
   }
 

@@ -140,7 +140,8 @@ export default async function catalog(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const model = current();
-      const disease = model.disease(request.params.id);
+      // an Orphanet or DECIPHER id folded into an OMIM entry answers that entry (its `id` is the one served)
+      const disease = model.diseaseOrTwin(request.params.id);
       if (!disease) throw notFound(`disease ${request.params.id} is not in the catalog of model ${model.version}`);
       const phenotypes = [...disease.phenotypes]
         .sort((a, b) => b.frequency - a.frequency)
