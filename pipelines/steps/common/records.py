@@ -42,12 +42,13 @@ def load_records(processed_dir: str | Path) -> list[dict]:
 
 
 def diagnosis_index(catalog: list[dict]) -> dict[str, int]:
-    """Diagnosis id -> catalog position, the entries' ``aliases`` included (a Kaggle disease that is a DDXPlus
-    condition, knowledge_base/kaggle.py): records labelled with an alias train and evaluate that entry."""
+    """Diagnosis id -> catalog position, the entries' ``aliases`` (a Kaggle disease that is a DDXPlus condition,
+    knowledge_base/kaggle.py) and ``xrefs`` (an Orphanet or DECIPHER twin folded into an OMIM entry) included:
+    a record labelled with either trains and evaluates that entry. A served id always wins over another's xref."""
     index = {d["id"]: i for i, d in enumerate(catalog)}
     for i, d in enumerate(catalog):
-        for alias in d.get("aliases", []):
-            index.setdefault(alias, i)
+        for other in [*d.get("aliases", []), *d.get("xrefs", [])]:
+            index.setdefault(other, i)
     return index
 
 

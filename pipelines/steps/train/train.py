@@ -95,10 +95,12 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         seed + SIM_TUNE_SEED_OFFSET,
     )
     sets = [catalog_set("simulated", matrices, params, sim)]
+    # a record may be labelled with a folded twin's id (ORPHA:, DECIPHER:): its case is the served entry's
+    served = {r["record_id"]: catalog[cindex[r["diagnosis_id"]]]["id"] for r in orphan_train}
     real = [
-        Case(r["diagnosis_id"], req.observed, req.excluded, req.age, req.sex)
+        Case(served[r["record_id"]], req.observed, req.excluded, req.age, req.sex)
         for r in orphan_train
-        if (req := encoder.request(r)).observed and is_tuning_disease(r["diagnosis_id"])
+        if (req := encoder.request(r)).observed and is_tuning_disease(served[r["record_id"]])
     ]
     if real:
         sets.append(catalog_set("records", matrices, params, real))
