@@ -5,7 +5,7 @@ import numpy as np
 from common.diagnosis_model import DiagnosisModel
 from common.features import Request
 from common.records import holdout_split
-from train.common_model import augment
+from train.common_model import ORIGINAL_WEIGHT, augment
 
 
 def test_holdout_split_is_deterministic_stratified_and_keeps_singletons_in_training():
@@ -23,10 +23,11 @@ def test_holdout_split_is_deterministic_stratified_and_keeps_singletons_in_train
 def test_augmentation_adds_dropout_and_phenotype_only_copies():
     req = Request([1, 2], [], [0, 1, 2, 3], 30.0, 1)
     pairs = list(augment([req], [5], np.random.default_rng(0)))
-    assert pairs[0] == (req, 5)
-    assert all(y == 5 for _, y in pairs)
+    # the complete record comes first and weighs ORIGINAL_WEIGHT; every copy weighs 1
+    assert pairs[0] == (req, 5, ORIGINAL_WEIGHT) and ORIGINAL_WEIGHT > 1
+    assert all(y == 5 for _, y, _ in pairs) and all(w == 1.0 for _, _, w in pairs[1:])
     assert pairs[-1][0].tokens == [] and pairs[-1][0].observed == [1, 2]
-    assert any(len(r.tokens) < 4 for r, _ in pairs[1:-1])
+    assert any(len(r.tokens) < 4 for r, _, _ in pairs[1:-1])
 
 
 def test_train_main_writes_every_artifact_and_a_report(tiny_run):
