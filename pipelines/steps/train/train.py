@@ -19,11 +19,12 @@ import joblib
 import numpy as np
 
 from common.disease_split import is_tuning_disease
-from common.features import CommonFeatureSpec, Request, closure_of
+from common.features import Request, closure_of
 from common.io import read_json, write_json
+from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
 from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
-from common.records import RecordEncoder, diagnosis_index, holdout_split, load_records
+from common.records import RecordEncoder, holdout_split, load_records
 from common.simulate import Case, Noise, simulate_cases
 from train.common_model import PROFILE_PENALTY, featurize, train_common
 from train.orphan_tuning import (
@@ -56,12 +57,9 @@ def orphan_sample(orphans: list[dict], n: int, seed: int) -> list[int]:
 
 def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 300) -> dict:
     started = time.time()
-    vocabulary, catalog = read_json(kb / "vocabulary.json"), read_json(kb / "catalog.json")["diseases"]
-    evidences = read_json(kb / "evidences.json")
-    vindex = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
-    spec = CommonFeatureSpec.from_kb(evidences, vindex)
-    cindex = diagnosis_index(catalog)
-    n_common = sum(1 for d in catalog if d["category"] == "common")
+    files = KnowledgeBaseFiles.read(kb)
+    vocabulary, catalog, spec = files.vocabulary, files.catalog, files.spec
+    cindex, n_common = files.cindex, files.n_common
 
     records = load_records(processed)
     train_records, _ = holdout_split(records)
