@@ -49,6 +49,16 @@ describe('POST /v1/feedback', () => {
     expect(record).toMatchObject({ input: null, inCatalog: false, verdict: 'corrected' });
   });
 
+  test('an Orphanet id folded into an OMIM entry counts as in the catalog', async () => {
+    const res = await send({
+      requestId: '00000000-0000-4000-8000-000000000000',
+      diseaseId: 'ORPHA:33069', // Dravet syndrome's Orphanet id, an xref of OMIM:607208 in the fixture
+      verdict: 'corrected',
+    });
+    const record = readJsonl(join(t.home, 'feedback')).find((r) => r.feedbackId === res.json().feedbackId);
+    expect(record).toMatchObject({ diseaseId: 'ORPHA:33069', inCatalog: true });
+  });
+
   test.each([
     [
       'a missing verdict',

@@ -42,7 +42,8 @@ export default async function feedback(app: FastifyInstance): Promise<void> {
         requestId,
         diseaseId,
         verdict,
-        inCatalog: app.dx.models.current?.disease(diseaseId) !== undefined,
+        // an Orphanet or DECIPHER id folded into an OMIM entry is in the catalog too (training maps it to that entry)
+        inCatalog: app.dx.models.current?.diseaseOrTwin(diseaseId) !== undefined,
         input: input ?? null,
       };
       try {
