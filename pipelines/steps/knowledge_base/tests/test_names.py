@@ -93,7 +93,7 @@ def test_a_bad_label_row_stops_the_step_with_its_line(tmp_path, rows, message):
 
 
 def test_the_vendored_labels_cover_every_symptom_the_common_side_maps_to():
-    with open(ROOT / "mappings" / "hpo-labels-es.v1.csv", encoding="utf-8") as fh:
+    with open(ROOT / "mappings" / "hpo-labels-es.v2.csv", encoding="utf-8") as fh:
         labelled = [r["hpo_id"] for r in csv.DictReader(fh)]
     mapped = set()
     for name in ("kaggle-symptoms-to-hpo.v1.csv", "ddxplus-evidences-to-hpo.v1.csv"):
