@@ -5,12 +5,12 @@
  * the ceiling by CPU. Nothing here is the service: no audit record, access log, auth, rate limit or drift update.
  * Run: npm run bench:floor   (BENCH_SECONDS=8, BENCH_CONNECTIONS=10; FLOOR_DISEASES=13304, FLOOR_ENTRIES=5000)
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
-import { cpuMs, fail, loadAverage, report, run, startHello, summary } from './harness';
+import { cpuMs, fail, loadAverage, report, run, startBenchServer, startHello, summary } from './harness';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -20,34 +20,16 @@ const PYTHON = process.env.PYTHON ?? join(ROOT, '.venv', 'bin', 'python');
 
 // A realistic 8-finding request (7 observed, 1 excluded), as the request pool's.
 const BODY = JSON.stringify({
-  phenotypes: ['HP:0001250', 'HP:0001249', 'HP:0000252', 'HP:0001263', 'HP:0000486', 'HP:0002650', 'HP:0001629']
-    .map((id) => ({ id }))
-    .concat([{ id: 'HP:0000365', excluded: true } as never]),
+  phenotypes: [
+    ...['HP:0001250', 'HP:0001249', 'HP:0000252', 'HP:0001263', 'HP:0000486', 'HP:0002650', 'HP:0001629'].map((id) => ({
+      id,
+    })),
+    { id: 'HP:0000365', excluded: true },
+  ],
   age: { years: 3 },
   sex: 'female',
   topK: 10,
 });
-
-function startFloor(ranker: string): Promise<{ url: string; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'floor-server.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, FLOOR_RANKER: ranker, FLOOR_DISEASES: DISEASES },
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('floor server did not start in 60 s'));
-    }, 60_000);
-    child.on('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      const match = /Server listening at (\S+)/.exec(chunk.toString());
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') });
-      }
-    });
-  });
-}
 
 async function phase(pid: number, opts: autocannon.Options) {
   await run({ ...opts, connections: CONNECTIONS, duration: 2 }); // warm-up (JIT), not reported
@@ -64,7 +46,7 @@ async function main(): Promise<void> {
   const hello = await startHello();
   const ceiling = await phase(hello.pid, { url: `${hello.url}/hello` });
   hello.stop();
-  const floor = await startFloor(ranker);
+  const floor = await startBenchServer('floor-server.ts', { FLOOR_RANKER: ranker, FLOOR_DISEASES: DISEASES }, 60_000);
   const post = (path: string) => ({
     url: `${floor.url}${path}`,
     method: 'POST' as const,

@@ -22,14 +22,25 @@ export function run(opts: autocannon.Options): Promise<autocannon.Result> {
 }
 
 export function startHello(): Promise<{ url: string; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'hello-server.ts')], {
+  return startBenchServer('hello-server.ts');
+}
+
+/** A benchmark server of this folder (ts-node) on an ephemeral port, once it prints its address. */
+export function startBenchServer(
+  script: string,
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ url: string; pid: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script)], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error('hello-world server did not start in 30 s'));
-    }, 30_000);
+      reject(new Error(`${script} did not start in ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /Server listening at (\S+)/.exec(chunk.toString());
       if (match) {
