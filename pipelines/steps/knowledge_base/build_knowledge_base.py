@@ -75,7 +75,8 @@ def build(reference: Path, out: Path) -> dict:
 
     common, kaggle, kaggle_terms = _common_side(reference, conditions, evidence_hpo, onto.resolve)
     spanish_names = add_spanish_names(common + kaggle, reference / "mappings")
-    decipher, decipher_skipped = usable_twins(read_decipher_twins(reference / "mappings"), diseases)
+    decipher_pairs = read_decipher_twins(reference / "mappings")  # for this release and the time-split one
+    decipher, decipher_skipped = usable_twins(decipher_pairs, diseases)
     # common entries first (DDXPlus, then Kaggle): the differential's common block is the catalog's head
     catalog = common + kaggle + orphan_entries(diseases, genes, decipher)
     tokens = evidence_tokens(evidences)
@@ -123,7 +124,7 @@ def build(reference: Path, out: Path) -> dict:
             latest(older, "phenotype.v*.hpoa.gz"),
             hpoa_path,
             g2d_path,
-            read_decipher_twins(reference / "mappings"),
+            decipher_pairs,
         )
         (out / "timesplit").mkdir(exist_ok=True)
         for name in ("vocabulary", "catalog", "cases", "lopo"):

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from common.io import latest
+from ingest.mappings import parse_disease_mapping, parse_term_mapping
 
 DISEASES_MAPPING = "kaggle-diseases-to-catalog.v*.csv"
 INGEST_IDS = "kaggle-diseases.v*.csv"  # the diagnosis ids the Ingest step gives Kaggle records
@@ -25,28 +26,18 @@ MATCHES = ("exact", "broader", "new")
 
 
 def read_symptom_hpo(mappings_dir: Path, resolve: Callable[[str], str | None]) -> dict[str, str]:
-    """Kaggle symptom name -> current HPO id (rows with match 'none' skipped)."""
+    """Kaggle symptom name -> current HPO id, through the Ingest step's parser (rows with match 'none' dropped)."""
     path = latest(mappings_dir, SYMPTOMS_MAPPING)
-    out = {}
-    with open(path, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            hpo = (row.get("hpo_id") or "").strip()
-            if not hpo or row["match"].strip() == "none":
-                continue
-            current = resolve(hpo)
-            if current is None:
-                raise ValueError(
-                    f"{path.name}: {row['symptom']} maps to {hpo}, which is not in the HPO release"
-                )
-            out[row["symptom"].strip()] = current
-    return out
+    parsed = parse_term_mapping(path.read_text(encoding="utf-8"), path.name, resolve)
+    return {symptom: hpo for symptom, hpo in parsed.items() if hpo is not None}
 
 
 def read_disease_mapping(mappings_dir: Path, common_ids: set[str]) -> dict[str, dict]:
     """Kaggle disease name -> its mapping row plus ``record_id`` (the diagnosis id of its ingested records), checked:
     a DDXPlus match names a condition of the catalog, a new entry has a name and keeps its records' id."""
-    with open(latest(mappings_dir, INGEST_IDS), encoding="utf-8") as fh:
-        record_ids = {row["disease"].strip(): row["diagnosis_id"].strip() for row in csv.DictReader(fh)}
+    ingest_ids = latest(mappings_dir, INGEST_IDS)
+    parsed = parse_disease_mapping(ingest_ids.read_text(encoding="utf-8"), ingest_ids.name)
+    record_ids = {disease: diagnosis_id for disease, (diagnosis_id, _) in parsed.items()}
     path = latest(mappings_dir, DISEASES_MAPPING)
     out = {}
     with open(path, encoding="utf-8") as fh:

@@ -29,11 +29,16 @@ ORIGINAL_WEIGHT = 1.0
 PROFILE_PENALTY = 4.0
 
 
-def augment(requests: list[Request], labels: list[int], rng: np.random.Generator):
-    """Yields (request, label, weight): the originals (weight ORIGINAL_WEIGHT), their dropout copies and their
+def augment(
+    requests: list[Request],
+    labels: list[int],
+    rng: np.random.Generator,
+    original_weight: float = ORIGINAL_WEIGHT,
+):
+    """Yields (request, label, weight): the originals (weight ``original_weight``), their dropout copies and their
     phenotype-only copies (weight 1)."""
     for req, y in zip(requests, labels, strict=True):
-        yield req, y, ORIGINAL_WEIGHT
+        yield req, y, original_weight
         for rate in DROPOUT_RATES:
             keep = [t for t in req.tokens if rng.random() >= rate]
             age = -1.0 if rng.random() < MASK_DEMOGRAPHICS else req.age

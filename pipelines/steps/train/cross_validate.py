@@ -25,7 +25,7 @@ from common.orphan_model import OrphanParams, build_matrices
 from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
 from common.records import RecordEncoder, holdout_split, load_records
 from evaluate.evaluate import HALF_SEED, half_evidence
-from train.common_model import DROPOUT_RATES, PROFILE_PENALTY, augment, featurize
+from train.common_model import PROFILE_PENALTY, augment, featurize
 
 FOLDS = 4
 
@@ -46,22 +46,16 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
     scored = np.array([r["source"] == "ddxplus" for r in train])
     full_ancestors = build_matrices(vocabulary, catalog, OrphanParams()).full_ancestors
     outside = outside_profile_matrix(spec.tokens, catalog[:n_common])
-    copies = 1 + len(DROPOUT_RATES) + 1  # augment(): the record, its dropout copies, its phenotype-only copy
     results = []
     for weight in weights:
         errors, n = {"complete": 0, "halfEvidence": 0}, 0
         for f in range(FOLDS):
             fit = np.where(fold != f)[0]
-            pairs = list(
-                augment(
-                    [requests[i] for i in fit], [int(labels[i]) for i in fit], np.random.default_rng(seed)
-                )
-            )
+            rng = np.random.default_rng(seed)
+            pairs = list(augment([requests[i] for i in fit], [int(labels[i]) for i in fit], rng, weight))
             x = featurize(spec, [p[0] for p in pairs], full_ancestors)
-            sample_weight = np.ones(len(pairs))
-            sample_weight[::copies] = weight
             model = LogisticRegression(C=c, max_iter=3000, random_state=seed)
-            model.fit(x, np.array([p[1] for p in pairs]), sample_weight=sample_weight)
+            model.fit(x, np.array([p[1] for p in pairs]), sample_weight=np.array([p[2] for p in pairs]))
             rng = np.random.default_rng(HALF_SEED)
             for i in np.where((fold == f) & scored)[0]:
                 half = half_evidence(requests[i], spec.tokens, evidences.get("hpo", {}), vindex, rng)
