@@ -56,6 +56,13 @@ async function main(): Promise<void> {
     await pick('slow dev', 'Global developmental delay', 'click');
     // a Spanish word finds the term, and the Spanish page shows its Spanish label
     await pick('tos', 'Tos', 'click');
+    // the Spanish page asks for Spanish ranking: "c" offers Fiebre (its Spanish synonym Calentura) before Cough, whose
+    // English label starts with "c" (in English Cough comes first)
+    await search.fill('c');
+    const firstOption = page.getByRole('option').first();
+    await firstOption.waitFor();
+    assert.match(await text(firstOption), /^Fiebre/);
+    await search.fill('');
     await page.locator('#findings li', { hasText: 'Tos' }).getByRole('button', { name: 'Presente' }).click();
     await page.getByLabel('Edad (años)').fill('3');
     await page.locator('#sex').selectOption('female');

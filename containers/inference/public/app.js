@@ -261,7 +261,7 @@ async function suggestDiseases(q) {
   const seq = ++diseaseSeq;
   let data;
   try {
-    data = await api('GET', `/v1/diseases?q=${encodeURIComponent(q)}&limit=8`);
+    data = await api('GET', `/v1/diseases?q=${encodeURIComponent(q)}&limit=8&lang=${state.lang}`);
   } catch (err) {
     showError(err);
     return;
@@ -337,7 +337,7 @@ async function suggest(q) {
   const seq = ++searchSeq;
   let data;
   try {
-    data = await api('GET', `/v1/phenotypes?q=${encodeURIComponent(q)}&limit=8`);
+    data = await api('GET', `/v1/phenotypes?q=${encodeURIComponent(q)}&limit=8&lang=${state.lang}`);
   } catch (err) {
     showError(err);
     return;

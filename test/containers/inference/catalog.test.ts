@@ -47,6 +47,11 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     ['a limit that is not a number', '/v1/phenotypes?q=fe&limit=ten', /limit must be integer/],
     ['a limit over 50', '/v1/phenotypes?q=fe&limit=51', /limit must be <= 50/],
     ['an unknown parameter', '/v1/phenotypes?q=fe&name=jane', /must NOT have additional properties/],
+    [
+      'a language the page does not speak',
+      '/v1/phenotypes?q=fe&lang=fr',
+      /querystring\/lang must be equal to constant/,
+    ],
   ])('%s is a 400 that says what was wrong', async (_name, url, message) => {
     const res = await get(url);
     expect(res.statusCode).toBe(400);
@@ -132,6 +137,16 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     }
     // AND a term without a translation has no labels
     expect((await get('/v1/phenotypes?q=seizure')).json().results[0]).not.toHaveProperty('labels');
+  });
+
+  test('lang=es ranks a Spanish name above an English one that starts with the same letters', async () => {
+    // GIVEN "f", which starts the English labels Fever and Febrile seizure and the Spanish label Fiebre (Fever)
+    const en = (await get('/v1/phenotypes?q=f&lang=en')).json().results;
+    const es = (await get('/v1/phenotypes?q=f&lang=es')).json().results;
+    // THEN the same terms, in the order of each language's names
+    expect(es.map((r: { id: string }) => r.id).sort()).toEqual(en.map((r: { id: string }) => r.id).sort());
+    expect(es[0]).toMatchObject({ id: 'HP:0001945', matched: 'Fiebre' });
+    expect(en.find((r: { id: string }) => r.id === 'HP:0001945')).toMatchObject({ matched: 'Fever' });
   });
 
   test('a common disease is found by its Spanish name, accents optional, and answered with its names', async () => {

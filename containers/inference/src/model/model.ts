@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { CatalogDisease, DiseaseCategory, Evidences, Manifest, Vocabulary } from './package-types';
-import { PhenotypeIndex } from './phenotype-index';
+import { PhenotypeIndex, type SearchEntry } from './phenotype-index';
 
 export type Sex = 'unknown' | 'female' | 'male';
 const SEX_CODE: Record<Sex, bigint> = { unknown: 0n, female: 1n, male: 2n };
@@ -84,15 +84,19 @@ export class Model {
     const known = (id: string) => this.termIndex.get(id);
     this.diseaseTerms = catalog.map((d) => d.phenotypes.map((p) => known(p.id)).filter((i) => i !== undefined));
     this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
-    this.phenotypes = new PhenotypeIndex(vocabulary.terms);
+    const annotatedIn = new Array<number>(vocabulary.terms.length).fill(0);
+    for (const terms of this.diseaseTerms) for (const t of terms) annotatedIn[t]++;
+    this.phenotypes = new PhenotypeIndex(vocabulary.terms, { popularity: annotatedIn });
     this.diseases = new PhenotypeIndex(
-      // other-language names are synonyms: a clinician types "neumonía" as well as "pneumonia"
+      // other-language names are searched too: a clinician types "neumonía" as well as "pneumonia"
       catalog.map((d) => ({
         id: d.id,
         label: d.name,
-        synonyms: [...otherNames(d), ...d.xrefs, ...d.genes],
+        synonyms: d.names?.en && d.names.en !== d.name ? [d.names.en] : [],
         layperson: [],
+        translations: translations(d),
       })),
+      { neutral: catalog.map((d) => [...d.xrefs, ...d.genes]) },
     );
   }
 
@@ -271,6 +275,12 @@ export function topIndices(values: Float32Array, k: number): number[] {
 }
 
 /** The catalog names of a disease other than its English `name`, deduplicated. */
-function otherNames(d: CatalogDisease): string[] {
-  return [...new Set(Object.values(d.names ?? {}).filter((n): n is string => Boolean(n) && n !== d.name))];
+/** A disease's names in the other interface languages, as the index takes a term's translations. */
+function translations(d: CatalogDisease): SearchEntry['translations'] {
+  const out: Partial<Record<'es' | 'fr', { label: string; synonyms: string[] }>> = {};
+  for (const lang of ['es', 'fr'] as const) {
+    const name = d.names?.[lang];
+    if (name && name !== d.name) out[lang] = { label: name, synonyms: [] };
+  }
+  return out;
 }

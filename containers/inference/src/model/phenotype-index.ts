@@ -37,6 +37,29 @@ interface Name {
   readonly text: string;
   readonly norm: string;
   readonly kind: Kind;
+  /** The name's language; null for ids and gene symbols, which read the same in every language. */
+  readonly lang: string | null;
+  /** The entry's label in that language (a translated label is matched as a synonym but ranks as a label). */
+  readonly isLabel: boolean;
+}
+
+/** The language of labels, synonyms and layperson words in HPO and the catalog. */
+export const SOURCE_LANGUAGE = 'en';
+
+/**
+ * Ranking, lower first. A name that starts with the query beats one that only contains it (1000); a name in the
+ * clinician's language beats a name in another (50), a label beats a synonym (25), a short name a long one (1 per
+ * character, up to 99). Popular terms rise: 15 per decade of catalog diseases annotated with the term, so for
+ * "convulsi" a Spanish clinician sees Seizure (2,070 diseases, its Spanish synonym "Convulsión") before Convulsive
+ * status epilepticus (8 diseases), whose English label merely starts with the same letters.
+ */
+const RANK = { notPrefix: 1000, otherLanguage: 50, notLabel: 25, maxLength: 99, perDecade: 15 } as const;
+
+export interface IndexOptions {
+  /** Per entry, how many catalog diseases are annotated with it (how often clinicians need it). */
+  readonly popularity?: readonly number[];
+  /** Per entry, synonyms that are ids or symbols (a disease's xrefs and genes): ranked alike in every language. */
+  readonly neutral?: readonly (readonly string[])[];
 }
 
 /**
@@ -48,23 +71,31 @@ export class PhenotypeIndex {
   private readonly names: Name[] = [];
   private readonly words: { word: string; name: number }[] = [];
   private readonly byId = new Map<string, number>();
+  private readonly bonus: number[];
 
-  constructor(private readonly terms: readonly SearchEntry[]) {
+  constructor(
+    private readonly terms: readonly SearchEntry[],
+    options: IndexOptions = {},
+  ) {
+    this.bonus = terms.map((_, i) => Math.round(RANK.perDecade * Math.log10(1 + (options.popularity?.[i] ?? 0))));
     terms.forEach((t, i) => {
       this.byId.set(t.id, i);
-      this.add(i, t.label, 'label');
-      for (const s of t.synonyms) this.add(i, s, 'synonym');
-      for (const s of t.layperson) this.add(i, s, 'layperson');
-      // a Spanish label or synonym is a synonym to search: "fiebre" finds Fever
-      for (const tr of Object.values(t.translations ?? {})) {
+      this.add(i, t.label, 'label', SOURCE_LANGUAGE, true);
+      for (const s of t.synonyms) this.add(i, s, 'synonym', SOURCE_LANGUAGE);
+      for (const s of t.layperson) this.add(i, s, 'layperson', SOURCE_LANGUAGE);
+      for (const s of options.neutral?.[i] ?? []) this.add(i, s, 'synonym', null);
+      // a Spanish label or synonym is searched too: "fiebre" finds Fever, and ranks first for a Spanish clinician
+      for (const [lang, tr] of Object.entries(t.translations ?? {})) {
         if (!tr) continue;
-        for (const s of [tr.label, ...tr.synonyms]) this.add(i, s, 'synonym');
+        this.add(i, tr.label, 'synonym', lang, true);
+        for (const s of tr.synonyms) this.add(i, s, 'synonym', lang);
       }
     });
     this.words.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
   }
 
-  public search(query: string, limit: number): PhenotypeMatch[] {
+  /** `lang`: the clinician's language; names in it rank first. */
+  public search(query: string, limit: number, lang: string = SOURCE_LANGUAGE): PhenotypeMatch[] {
     const trimmed = query.trim();
     const exact = this.byId.get(trimmed) ?? this.byId.get(trimmed.toUpperCase());
     if (exact !== undefined) {
@@ -79,9 +110,7 @@ export class PhenotypeIndex {
       const name = this.names[n];
       const nameWords = words(name.text);
       if (!qWords.every((q) => nameWords.some((w) => w.startsWith(q)))) continue;
-      // Lower is better: whole-name prefix first, then labels before synonyms, then shorter names.
-      const score =
-        (name.norm.startsWith(qNorm) ? 0 : 1000) + (name.kind === 'label' ? 0 : 100) + Math.min(name.text.length, 99);
+      const score = this.score(name, qNorm, lang);
       const previous = best.get(name.term);
       if (!previous || score < previous.score) best.set(name.term, { name, score });
     }
@@ -97,9 +126,19 @@ export class PhenotypeIndex {
       }));
   }
 
-  private add(term: number, text: string, kind: Kind): void {
+  private score(name: Name, qNorm: string, lang: string): number {
+    return (
+      (name.norm.startsWith(qNorm) ? 0 : RANK.notPrefix) +
+      (name.lang === null || name.lang === lang ? 0 : RANK.otherLanguage) +
+      (name.isLabel ? 0 : RANK.notLabel) +
+      Math.min(name.text.length, RANK.maxLength) -
+      this.bonus[name.term]
+    );
+  }
+
+  private add(term: number, text: string, kind: Kind, lang: string | null, isLabel = false): void {
     const index = this.names.length;
-    this.names.push({ term, text, norm: words(text).join(' '), kind });
+    this.names.push({ term, text, norm: words(text).join(' '), kind, lang, isLabel });
     for (const word of new Set(words(text))) this.words.push({ word, name: index });
   }
 

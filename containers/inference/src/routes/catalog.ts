@@ -3,10 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { notFound, unavailable } from '../errors';
 import { DiseaseId, DiseaseNames, errors, LIMITS } from '../schemas';
 
+// the page's languages; names in the clinician's language rank first (the index's RANK explains the order)
+const Language = Type.Optional(
+  Type.Union([Type.Literal('en'), Type.Literal('es')], {
+    default: 'en',
+    description: "the clinician's language: labels and names in it rank first",
+  }),
+);
+
 const PhenotypeQuery = Type.Object(
   {
     q: Type.String({ minLength: 1, maxLength: LIMITS.query, description: 'label, synonym, layperson word or HPO id' }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+    lang: Language,
   },
   { additionalProperties: false },
 );
@@ -42,6 +51,7 @@ const DiseaseQuery = Type.Object(
       description: 'disease name, OMIM/ORPHA id or gene symbol',
     }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    lang: Language,
   },
   { additionalProperties: false },
 );
@@ -98,7 +108,7 @@ export default async function catalog(app: FastifyInstance): Promise<void> {
       const model = current();
       return {
         modelVersion: model.version,
-        results: model.phenotypes.search(request.query.q, request.query.limit ?? 10),
+        results: model.phenotypes.search(request.query.q, request.query.limit ?? 10, request.query.lang),
       };
     },
   );
@@ -115,7 +125,7 @@ export default async function catalog(app: FastifyInstance): Promise<void> {
     async (request) => {
       const model = current();
       // every match is an id of this model's catalog, so the lookup always finds it
-      const results = model.diseases.search(request.query.q, request.query.limit ?? 10).map((m) => {
+      const results = model.diseases.search(request.query.q, request.query.limit ?? 10, request.query.lang).map((m) => {
         const disease = model.disease(m.id)!;
         return {
           id: m.id,

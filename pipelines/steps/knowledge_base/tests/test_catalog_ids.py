@@ -17,7 +17,42 @@ def test_served_ids_are_the_ids_cases_are_labeled_with():
     # GIVEN an Orphanet twin of an OMIM entry THEN the OMIM id is served, the ORPHA id kept as its xref
     assert "ORPHA:200" not in by_id
     assert by_id["OMIM:100"]["xrefs"] == ["ORPHA:200"]
+    # AND a twin found through its gene keeps OMIM's profile alone
+    assert [p["id"] for p in by_id["OMIM:100"]["phenotypes"]] == ["HP:1"]
     # GIVEN an unannotated disease sharing the gene THEN it is a candidate under its own OMIM id
     assert by_id["OMIM:300"]["annotated"] is False
     assert by_id["OMIM:300"]["transferredFrom"] == ["OMIM:100"]
     assert by_id["OMIM:300"]["name"] == "Kabuki syndrome 3"
+
+
+def test_an_orphanet_entry_without_a_shared_gene_folds_into_the_omim_entry_of_the_same_name():
+    diseases = {
+        "OMIM:154700": _a("OMIM:154700", "Marfan syndrome", {"HP:1": 0.9}),
+        "ORPHA:558": _a("ORPHA:558", "Marfan Syndrome", {"HP:2": 0.5}),  # no gene in genes_to_disease
+        "OMIM:118200": _a("OMIM:118200", "Charcot-Marie-Tooth disease, type 1B", {"HP:3": 0.9}),
+        "OMIM:605253": _a("OMIM:605253", "Charcot-Marie-Tooth disease, type 2J", {"HP:4": 0.9}),
+        "ORPHA:101082": _a("ORPHA:101082", "Charcot-Marie-Tooth disease type 1B", {"HP:3": 0.5}),
+        "ORPHA:1": _a("ORPHA:1", "Marfan-like disorder", {"HP:1": 0.5}),
+    }
+    # MPZ is shared by both CMT entries, and both have the words Charcot, Marie, Tooth: the gene rule finds two
+    genes = {"OMIM:118200": {"MPZ"}, "OMIM:605253": {"MPZ"}, "ORPHA:101082": {"MPZ"}, "OMIM:154700": {"FBN1"}}
+    by_id = {d["id"]: d for d in orphan_entries(diseases, genes)}
+    # THEN the same full name (case and punctuation aside) folds the Orphanet entry into its OMIM twin
+    assert by_id["OMIM:154700"]["xrefs"] == ["ORPHA:558"]
+    assert by_id["OMIM:118200"]["xrefs"] == ["ORPHA:101082"]
+    assert "ORPHA:558" not in by_id and "ORPHA:101082" not in by_id
+    # AND both curations of a same-name twin are kept, each term at its higher frequency
+    assert {p["id"]: p["frequency"] for p in by_id["OMIM:154700"]["phenotypes"]} == {"HP:1": 0.9, "HP:2": 0.5}
+    assert {p["id"]: p["frequency"] for p in by_id["OMIM:118200"]["phenotypes"]} == {"HP:3": 0.9}
+    # AND a name that only resembles one stays a candidate of its own
+    assert by_id["ORPHA:1"]["xrefs"] == []
+
+
+def test_a_name_shared_by_several_omim_entries_folds_nothing():
+    diseases = {
+        "OMIM:1": _a("OMIM:1", "Deafness", {"HP:1": 0.9}),
+        "OMIM:2": _a("OMIM:2", "Deafness", {"HP:2": 0.9}),
+        "ORPHA:3": _a("ORPHA:3", "Deafness", {"HP:1": 0.5}),
+    }
+    by_id = {d["id"]: d for d in orphan_entries(diseases, {})}
+    assert by_id["ORPHA:3"]["xrefs"] == [] and by_id["OMIM:1"]["xrefs"] == []
