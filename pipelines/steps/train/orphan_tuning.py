@@ -134,14 +134,21 @@ def lopo_set(split: dict, lopo: list[dict], params: OrphanParams, seed: int) -> 
     return TuningSet("lopo", constant_features(m, n), feats)
 
 
+FULL_SET = 100  # cases from which a tuning set counts fully in the objective
+
+
 def objective(sets: list[TuningSet], w: np.ndarray) -> float:
-    values = []
+    """Mean over the sets of (top-1 + top-10 + MRR) / 3, each set weighted min(1, n / FULL_SET): the ingested real
+    cases start as a handful (one clinician's feedback) and must not weigh as much as 1,200 LOPO cases until there
+    are enough of them to say something."""
+    values, weights = [], []
     for s in sets:
         if not s.cases:
             continue
         r = s.ranks(w)
         values.append((np.mean(r <= 1) + np.mean(r <= 10) + mrr(r)) / 3)
-    return float(np.mean(values)) if values else 0.0
+        weights.append(min(1.0, len(s.cases) / FULL_SET))
+    return float(np.average(values, weights=weights)) if values else 0.0
 
 
 def mrr(r: np.ndarray) -> float:

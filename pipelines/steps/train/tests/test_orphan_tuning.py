@@ -92,3 +92,16 @@ def test_tune_never_lowers_the_objective_and_is_deterministic():
     assert tune(sets, PARAMS, log=lambda _: None)[0] == tuned
     assert report["before"]["t"]["n"] == 3
     assert tuned.temperature == pytest.approx(PARAMS.temperature)
+
+
+def test_a_set_of_a_few_cases_weighs_in_proportion_until_it_has_a_hundred():
+    m = build_matrices(VOCAB, CATALOG, PARAMS)
+    w = PARAMS.weights().astype(np.float64)
+    found = catalog_set("found", m, PARAMS, [Case("OMIM:2", [5], [], -1.0, 0)] * 100)  # ranked first: 1.0
+    missed = catalog_set("missed", m, PARAMS, [Case("OMIM:404", [5], [], -1.0, 0)])  # not in the catalog: 0.0
+    # GIVEN one case against a hundred THEN it weighs 1/100 of the hundred, not half of the objective
+    assert objective([found], w) == pytest.approx(1.0)
+    assert objective([found, missed], w) == pytest.approx(1.0 / 1.01)
+    # AND a hundred cases weigh fully
+    many_missed = catalog_set("missed", m, PARAMS, [Case("OMIM:404", [5], [], -1.0, 0)] * 100)
+    assert objective([found, many_missed], w) == pytest.approx(0.5)
