@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from common.hpo import load_ontology
+from common.io import latest
 from ingest import mappings as m
 
 PIPELINES = Path(__file__).resolve().parents[3]
@@ -78,7 +79,7 @@ def test_summary_counts_matches():
 
 def test_spanish_term_labels_name_current_terms_with_their_release_labels(ontology):
     # the knowledge base checks the same at build time (knowledge_base/names.py); this catches it before a run
-    for row in _rows("hpo-labels-es.v2.csv"):
+    for row in _rows(latest(MAPPINGS, "hpo-labels-es.v*.csv").name):
         assert ontology.resolve(row["hpo_id"]) == row["hpo_id"], f"{row['hpo_id']} is not a current id"
         assert ontology.terms[row["hpo_id"]].label == row["hpo_label"], row
         assert row["label_es"].strip(), row

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from common.ddxplus import condition_id
-from knowledge_base.names import add_spanish_labels, add_spanish_names
+from common.io import latest
+from knowledge_base.names import TERMS_MAPPING, add_spanish_labels, add_spanish_names
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -93,7 +94,7 @@ def test_a_bad_label_row_stops_the_step_with_its_line(tmp_path, rows, message):
 
 
 def test_the_vendored_labels_cover_every_symptom_the_common_side_maps_to():
-    with open(ROOT / "mappings" / "hpo-labels-es.v2.csv", encoding="utf-8") as fh:
+    with open(latest(ROOT / "mappings", TERMS_MAPPING), encoding="utf-8") as fh:
         labelled = [r["hpo_id"] for r in csv.DictReader(fh)]
     mapped = set()
     for name in ("kaggle-symptoms-to-hpo.v1.csv", "ddxplus-evidences-to-hpo.v1.csv"):
