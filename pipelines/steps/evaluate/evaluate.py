@@ -28,6 +28,7 @@ from evaluate.drift import drift_baseline
 from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
 from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline
 from evaluate.report import render_report
+from evaluate.vignettes import read_vignettes
 from train.orphan_tuning import timesplit_cases, timesplit_matrices
 
 SIM_EVAL_SEED = 1000  # training simulates with seed+1 and seed+2: these patients are new to the model
@@ -92,6 +93,25 @@ def evaluate_views(
             m["perDisease"] = recall
         out[view] = m
     return out, calib, predictions
+
+
+def evaluate_vignettes(model: DiagnosisModel, cindex: dict) -> dict:
+    """The combined differential on the textbook vignettes (evaluate/vignettes.py): metrics, and each vignette's
+    rank and first candidate, so that a change that loses a textbook disease shows by name."""
+    vignettes, skipped = read_vignettes(model.vocabulary)
+    for reason in skipped:
+        log(f"vignette left out: {reason}")
+    ranks, cases = [], []
+    for v in vignettes:
+        probs, _ = model.predict(Request(v.observed, [], [], v.age, v.sex))
+        rank = rank_of(probs, cindex.get(v.disease_id, -1))
+        ranks.append(rank)
+        first = model.catalog[int(np.argmax(probs))]["id"]
+        cases.append({"diseaseId": v.disease_id, "rank": rank if np.isfinite(rank) else None, "first": first})
+    out = ranking_metrics(ranks)
+    out.update({"cases": cases, "skipped": skipped})
+    out["note"] = "textbook vignettes written by the team, used to choose between variants: a sanity check"
+    return out
 
 
 def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: dict, champion: dict) -> dict:
@@ -179,6 +199,8 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
             "cases; top-k with ties broken at random, *Pessimistic with ties counted against it"
         )
         orphan["timesplitPhenomizer"] = baseline
+
+    orphan["vignettes"] = evaluate_vignettes(model, cindex)
 
     common_susp = [s for view in ("complete", "phenotypesOnly") for _, s in view_predictions[view]]
     # reference traffic for drift: clinicians enter phenotypes; half common patients, half rare-disease patients

@@ -75,12 +75,9 @@ def _full_name(name: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
-def orphanet_twins(
-    diseases: dict[str, DiseaseAnnotations], genes: dict[str, set[str]]
-) -> tuple[dict[str, str], set[str]]:
+def orphanet_twins(diseases: dict[str, DiseaseAnnotations], genes: dict[str, set[str]]) -> dict[str, str]:
     """ORPHA id -> the one OMIM disease it describes, both annotated: sharing a gene and a distinctive name word, or,
-    where that finds none or several, bearing exactly the same name as one OMIM entry; and the ORPHA ids the name
-    rule matched.
+    where that finds none or several, bearing exactly the same name as one OMIM entry.
 
     Orphanet and OMIM often describe the same disease twice; as two candidates they split the probability and the
     rank. An ORPHA entry matching several OMIM entries (a group such as a phenotypic series) is kept apart. The name
@@ -95,7 +92,7 @@ def orphanet_twins(
             for g in genes.get(d, ()):
                 omim_by_gene.setdefault(g, set()).add(d)
             omim_by_name.setdefault(_full_name(a.name), set()).add(d)
-    twins, by_name = {}, set()
+    twins = {}
     for d, a in sorted(diseases.items()):
         if not d.startswith("ORPHA:") or not a.phenotypes:
             continue
@@ -106,23 +103,19 @@ def orphanet_twins(
             for o in omim_by_gene.get(g, ())
             if words & _name_words(diseases[o].name)
         }
-        if len(candidates) != 1 and len(same := omim_by_name.get(_full_name(a.name), set())) == 1:
-            candidates = same
-            by_name.add(d)
+        if len(candidates) != 1:
+            candidates = omim_by_name.get(_full_name(a.name), set())
         if len(candidates) == 1:
             twins[d] = next(iter(candidates))
-    return twins, by_name
+    return twins
 
 
-def _merge(omim: DiseaseAnnotations, orpha: DiseaseAnnotations, same_name: bool) -> None:
-    """Takes Orphanet's exclusions, onset, sex and references. Of the phenotypes, keeps OMIM's profile for a twin
-    found through its gene (adding Orphanet's terms made rankings worse on the time-split tuning cases: top-1 0.141
-    vs 0.159; such an Orphanet entry may be broader than the OMIM one), and both curations, each term at its higher
-    frequency, for a twin of the very same name: patients simulated from the Orphanet profiles of those twins were
-    found first in 5 of 5 and 10 of 11 tuning cases that way, in 2 of 5 and 7 of 11 with OMIM's profile alone."""
-    if same_name:
-        for term, f in orpha.phenotypes.items():
-            omim.phenotypes[term] = max(f, omim.phenotypes.get(term, 0.0))
+def _merge(omim: DiseaseAnnotations, orpha: DiseaseAnnotations) -> None:
+    """Keeps OMIM's phenotype profile and takes Orphanet's exclusions, onset, sex and references. Adding Orphanet's
+    terms made rankings worse on the time-split tuning cases (top-1 0.141 vs 0.159) and, for the same-name twins,
+    on the textbook vignettes (evaluate/vignettes.py: Marfan syndrome from rank 2 to 100 for arachnodactyly, ectopia
+    lentis and aortic root aneurysm; top-10 15 → 11 of 20): a larger profile pays for every finding the clinician
+    did not enter."""
     omim.excluded |= orpha.excluded
     omim.onset += orpha.onset
     omim.sexes |= orpha.sexes
@@ -136,8 +129,7 @@ def orphan_entries(
 ) -> list[dict]:
     """Annotated rare diseases (Orphanet twins, and the reviewed DECIPHER twins of knowledge_base/decipher.py, folded
     into their OMIM entry), then the unannotated ones linked to them through a shared gene."""
-    orphanet, same_name = orphanet_twins(diseases, genes)
-    twins = {**orphanet, **(decipher_twins or {})}
+    twins = {**orphanet_twins(diseases, genes), **(decipher_twins or {})}
     merged = {
         d: DiseaseAnnotations(
             a.id, a.name, dict(a.phenotypes), set(a.excluded), list(a.onset), set(a.sexes), set(a.references)
@@ -147,7 +139,7 @@ def orphan_entries(
     }
     xrefs: dict[str, list[str]] = {}
     for orpha, omim in twins.items():
-        _merge(merged[omim], diseases[orpha], orpha in same_name)
+        _merge(merged[omim], diseases[orpha])
         xrefs.setdefault(omim, []).append(orpha)
     annotated = {d: a for d, a in merged.items() if a.phenotypes}
     entries = [

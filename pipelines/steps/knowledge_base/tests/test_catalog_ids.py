@@ -41,8 +41,8 @@ def test_an_orphanet_entry_without_a_shared_gene_folds_into_the_omim_entry_of_th
     assert by_id["OMIM:154700"]["xrefs"] == ["ORPHA:558"]
     assert by_id["OMIM:118200"]["xrefs"] == ["ORPHA:101082"]
     assert "ORPHA:558" not in by_id and "ORPHA:101082" not in by_id
-    # AND both curations of a same-name twin are kept, each term at its higher frequency
-    assert {p["id"]: p["frequency"] for p in by_id["OMIM:154700"]["phenotypes"]} == {"HP:1": 0.9, "HP:2": 0.5}
+    # AND the OMIM entry keeps its own profile, as for a twin found through its gene
+    assert {p["id"]: p["frequency"] for p in by_id["OMIM:154700"]["phenotypes"]} == {"HP:1": 0.9}
     assert {p["id"]: p["frequency"] for p in by_id["OMIM:118200"]["phenotypes"]} == {"HP:3": 0.9}
     # AND a name that only resembles one stays a candidate of its own
     assert by_id["ORPHA:1"]["xrefs"] == []
