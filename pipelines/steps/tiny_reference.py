@@ -141,12 +141,15 @@ KAGGLE_ROWS = [
     "Migraine,headache",
     "Migraine,headache, high_fever",
     "Pneumonia,cough, high_fever, blurred_vision",
+    "Migraine,headache, seizures",
 ]
 KAGGLE_SYMPTOMS = [
     ("headache", "HP:0002315", "Headache", "exact"),
     ("high_fever", "HP:0001945", "Fever", "broader"),
     ("cough", "HP:0012735", "Cough", "exact"),
     ("blurred_vision", "", "", "none"),
+    # broader and not read by any questionnaire answer: its token is switched on by Seizure itself, not Febrile seizure
+    ("seizures", "HP:0001250", "Seizure", "broader"),
 ]
 
 

@@ -34,6 +34,9 @@ class CommonFeatureSpec:
     ordinal: list[tuple[str, list[int]]]  # (evidence code, its integer values) for 0-10 style scales
     mapped_terms: list[int]  # vocabulary index of the HPO term ...
     mapped_tokens: list[int]  # ... that switches on this token
+    # per pair: only the term itself switches the token on, not a more specific one (a ``broader`` mapping row;
+    # knowledge_base/build_knowledge_base.py, direct_only_tokens); empty = none (a package from before)
+    mapped_direct: list[bool] = field(default_factory=list)
 
     @classmethod
     def from_kb(cls, evidences_doc: dict, vocab_index: dict[str, int]) -> CommonFeatureSpec:
@@ -47,17 +50,32 @@ class CommonFeatureSpec:
         pairs = sorted(
             (vocab_index[h], tindex[t]) for t, h in evidences_doc.get("hpo", {}).items() if t in tindex
         )
-        return cls(tokens, ordinal, [p[0] for p in pairs], [p[1] for p in pairs])
+        direct = set(evidences_doc.get("hpoDirectOnly", []))
+        return cls(
+            tokens,
+            ordinal,
+            [p[0] for p in pairs],
+            [p[1] for p in pairs],
+            [tokens[p[1]] in direct for p in pairs],
+        )
+
+    def _direct(self) -> list[bool]:
+        return self.mapped_direct or [False] * len(self.mapped_terms)
 
     @property
     def width(self) -> int:
         return len(self.tokens) + len(self.ordinal) + 4
 
     def covered_terms(self, full_ancestors: list[list[int]]) -> np.ndarray:
-        """[T] 1.0 for each vocabulary term that switches on a questionnaire token (it is a mapped term or a more
-        specific one), the same rule as ``evidence_vector``."""
-        mapped = set(self.mapped_terms)
-        return np.array([1.0 if mapped.intersection(a) else 0.0 for a in full_ancestors], np.float32)
+        """[T] 1.0 for each vocabulary term that switches on a questionnaire token (it is a mapped term, or a more
+        specific one of a term mapped without ``mapped_direct``), the same rule as ``evidence_vector``."""
+        direct = self._direct()
+        below = {t for t, d in zip(self.mapped_terms, direct, strict=True) if not d}
+        itself = {t for t, d in zip(self.mapped_terms, direct, strict=True) if d}
+        return np.array(
+            [1.0 if t in itself or below.intersection(a) else 0.0 for t, a in enumerate(full_ancestors)],
+            np.float32,
+        )
 
     def ordinal_matrix(self) -> np.ndarray:
         """[E, O]: token -> its scale value / max, so evidence @ matrix gives the ordinal features."""
@@ -72,8 +90,9 @@ class CommonFeatureSpec:
     def evidence_vector(self, req: Request, closure: set[int]) -> np.ndarray:
         ev = np.zeros(len(self.tokens), np.float32)
         ev[req.tokens] = 1.0
-        for term, tok in zip(self.mapped_terms, self.mapped_tokens, strict=True):
-            if term in closure:
+        observed = set(req.observed)
+        for term, tok, direct in zip(self.mapped_terms, self.mapped_tokens, self._direct(), strict=True):
+            if term in (observed if direct else closure):
                 ev[tok] = 1.0
         return ev
 

@@ -10,7 +10,7 @@ from skl2onnx import to_onnx
 
 from common.diagnosis_model import DiagnosisModel
 from common.features import UNKNOWN_AGE_FEATURE
-from export.onnx_orphan import GraphBuilder, closure_vector, orphan_scores
+from export.onnx_orphan import GraphBuilder, closure_vector, observed_vector, orphan_scores
 
 OPSET = 18
 
@@ -48,7 +48,19 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     # --- common-model features: questionnaire tokens, switched on also by the phenotypes they map to
     n_tokens = len(spec.tokens)
     zeros_e = g.const(np.zeros(n_tokens, np.float32), "zeros_e")
-    mapped_on = g.op("Gather", [closure, g.const(np.array(spec.mapped_terms, np.int64), "mapterms")])
+    mapterms = g.const(np.array(spec.mapped_terms, np.int64), "mapterms")
+    mapped_on = g.op("Gather", [closure, mapterms])
+    direct = np.array(spec.mapped_direct or [False] * len(spec.mapped_terms), np.float32)
+    if direct.any():
+        # a token mapped through a broader term: only that term itself, not a more specific one, switches it on
+        only = g.op("Gather", [observed_vector(g, "observed", n_terms), mapterms])
+        mapped_on = g.op(
+            "Add",
+            [
+                g.op("Mul", [mapped_on, g.const(1.0 - direct, "map_below")]),
+                g.op("Mul", [only, g.const(direct, "map_direct")]),
+            ],
+        )
     from_hpo = g.op(
         "ScatterElements",
         [zeros_e, g.const(np.array(spec.mapped_tokens, np.int64), "maptok"), mapped_on],

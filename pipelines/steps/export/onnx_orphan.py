@@ -221,6 +221,24 @@ def _closure_sum(
     return g.op("Mul", [summed, g.const(np.float32(weight), f"{hint}_w")])
 
 
+def observed_vector(g: GraphBuilder, observed: str, n_terms: int) -> str:
+    """[T+1] float vector with 1 at every observed term itself; index T (padding) stays 0."""
+    idx = g.op("Reshape", [observed, g.const([-1], "m1", np.int64)])
+    ones = g.op(
+        "ConstantOfShape",
+        [g.op("Shape", [idx])],
+        value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0]),
+    )
+    hit = g.op(
+        "ScatterElements",
+        [g.const(np.zeros(n_terms + 1, np.float32), "observed0"), idx, ones],
+        reduction="max",
+    )
+    mask = np.ones(n_terms + 1, np.float32)
+    mask[n_terms] = 0
+    return g.op("Mul", [hit, g.const(mask, "padmask_obs")], hint="observed_vector")
+
+
 def closure_vector(g: GraphBuilder, full_ancestors: list[list[int]], observed: str, n_terms: int) -> str:
     """[T+1] float vector with 1 at every ancestor (self included) of the observed terms; index T is padding."""
     width = max(len(a) for a in full_ancestors)

@@ -69,6 +69,14 @@ def parse_term_mapping(text: str, name: str, resolve: Callable[[str], str | None
     return out
 
 
+def broader_keys(text: str) -> set[str]:
+    """The keys of a term mapping (validated by ``parse_term_mapping``) whose row says ``broader``: the HPO term is
+    more general than the answer or symptom."""
+    reader = csv.DictReader(io.StringIO(text))
+    key_column = reader.fieldnames[0] if reader.fieldnames else ""
+    return {row[key_column].strip() for row in reader if row["match"].strip() == "broader"}
+
+
 def parse_disease_mapping(text: str, name: str) -> dict[str, tuple[str, str]]:
     """``disease,diagnosis_id,diagnosis_name,note`` -> trimmed source name -> (id, display name)."""
     out: dict[str, tuple[str, str]] = {}

@@ -23,9 +23,10 @@ from common.annotations import read_genes_to_disease, read_hpoa
 from common.ddxplus import TOKEN_SEP, evidence_tokens, load_conditions, load_evidences
 from common.hpo import load_ontology
 from common.io import file_sha256, latest, write_json
+from ingest.mappings import broader_keys
 from knowledge_base.catalog import common_entries, orphan_entries
 from knowledge_base.decipher import read_decipher_twins, usable_twins
-from knowledge_base.kaggle import kaggle_entries
+from knowledge_base.kaggle import SYMPTOMS_MAPPING, kaggle_entries, read_symptom_hpo
 from knowledge_base.names import add_spanish_labels, add_spanish_names
 from knowledge_base.timesplit import build_timesplit
 from knowledge_base.vocabulary import build_vocabulary
@@ -42,6 +43,31 @@ MAPPINGS = (
     "hpo-labels-es",
 )
 DEFAULT_KB = "/opt/ml/processing/output/kb"
+
+
+def direct_only_tokens(
+    mappings_dir: Path, evidence_hpo: dict[str, str], phenotype_tokens: dict[str, str], resolve
+) -> list[str]:
+    """Tokens that only their mapped HPO term itself switches on, not the terms below it: those whose every mapping
+    row is ``broader``. There the HPO term is more general than the answer or the symptom, so a more specific
+    finding under it is not that answer: a café-au-lait spot is an abnormality of skin pigmentation but not the
+    Kaggle symptom "dischromic patches" (a fungal infection's), a neurofibroma is a neoplasm but not DDXPlus's
+    "active cancer". Switched on by their descendants, those two put Fungal skin infection first for the cardinal
+    findings of neurofibromatosis type 1 and tuberous sclerosis (docs/model-card.md, textbook vignettes)."""
+    out = set()
+    ddx = latest(mappings_dir, "ddxplus-evidences-to-hpo.v*.csv", required=False)
+    if ddx is not None:
+        out |= broader_keys(ddx.read_text(encoding="utf-8")) & set(evidence_hpo)
+    kaggle = latest(mappings_dir, SYMPTOMS_MAPPING, required=False)
+    if kaggle is not None:
+        broader = broader_keys(kaggle.read_text(encoding="utf-8"))
+        by_term: dict[str, list[str]] = {}
+        for symptom, term in read_symptom_hpo(mappings_dir, resolve).items():
+            by_term.setdefault(term, []).append(symptom)
+        for token, term in phenotype_tokens.items():
+            if by_term.get(term) and all(s in broader for s in by_term[term]):
+                out.add(token)
+    return sorted(out)
 
 
 def read_evidence_mapping(mappings_dir: Path, resolve) -> dict[str, str]:
@@ -90,7 +116,12 @@ def build(reference: Path, out: Path) -> dict:
     )
     write_json(
         out / "evidences.json",
-        _evidences_doc(evidences, tokens + sorted(phenotype_tokens), {**evidence_hpo, **phenotype_tokens}),
+        _evidences_doc(
+            evidences,
+            tokens + sorted(phenotype_tokens),
+            {**evidence_hpo, **phenotype_tokens},
+            direct_only_tokens(reference / "mappings", evidence_hpo, phenotype_tokens, onto.resolve),
+        ),
     )
     inputs = [latest(reference / "hpo", "hp.v*.json.gz"), hpoa_path, g2d_path]
     inputs += [reference / "ddxplus" / f for f in ("release_conditions.json", "release_evidences.json")]
@@ -168,7 +199,9 @@ def _phenotype_tokens(kaggle_terms: set[str], evidence_hpo: dict[str, str]) -> d
     return {f"HPO{TOKEN_SEP}{t}": t for t in sorted(terms)}
 
 
-def _evidences_doc(evidences: dict, tokens: list[str], evidence_hpo: dict[str, str]) -> dict:
+def _evidences_doc(
+    evidences: dict, tokens: list[str], evidence_hpo: dict[str, str], direct_only: list[str]
+) -> dict:
     docs = {}
     for code, ev in evidences.items():
         values = {
@@ -180,7 +213,7 @@ def _evidences_doc(evidences: dict, tokens: list[str], evidence_hpo: dict[str, s
             "isAntecedent": ev["is_antecedent"],
             "values": values,
         }
-    return {"tokens": tokens, "evidences": docs, "hpo": evidence_hpo}
+    return {"tokens": tokens, "evidences": docs, "hpo": evidence_hpo, "hpoDirectOnly": direct_only}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,3 +19,14 @@ def test_coverage_is_the_share_of_observed_findings_the_common_model_can_read():
     assert half[-1] == 0.5
     # a questionnaire-only request has no finding the common model cannot read
     assert suspicion_features(scores, probs, Request([], tokens=[0]), evidence, covered)[-1] == 1.0
+
+
+def test_a_token_mapped_through_a_broader_term_is_switched_on_by_that_term_only():
+    # GIVEN "fever" mapped as broader (the answer is more specific than the HPO term)
+    spec = CommonFeatureSpec(["E_91"], [], [1], [0], mapped_direct=[True])
+    # THEN fever itself switches the answer on and counts as read, the more specific "high fever" does neither
+    assert spec.evidence_vector(Request([1]), {0, 1}).tolist() == [1.0]
+    assert spec.evidence_vector(Request([2]), {0, 1, 2}).tolist() == [0.0]
+    assert spec.covered_terms(ANCESTORS).tolist() == [0.0, 1.0, 0.0, 0.0]
+    # AND an exact mapping keeps the rule for more specific terms
+    assert SPEC.evidence_vector(Request([2]), {0, 1, 2}).tolist() == [1.0]

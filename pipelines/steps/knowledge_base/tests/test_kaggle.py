@@ -19,15 +19,16 @@ def test_a_new_disease_gets_a_profile_and_a_ddxplus_match_becomes_an_alias(tiny_
     assert [e["id"] for e in entries] == ["KAGGLE:Migraine"]
     migraine = entries[0]
     assert migraine["category"] == "common" and migraine["name"] == "Migraine"
-    # two distinct symptom sets: headache in both, fever in one; no questionnaire profile
+    # three distinct symptom sets: headache in all, fever in one, seizures in one; no questionnaire profile
     assert migraine["phenotypes"] == [
-        {"id": "HP:0001945", "frequency": 0.5},
+        {"id": "HP:0001250", "frequency": 0.333},
+        {"id": "HP:0001945", "frequency": 0.333},
         {"id": "HP:0002315", "frequency": 1.0},
     ]
     assert "evidences" not in migraine
     assert aliases == {"DDXPLUS:Pneumonia": ["KAGGLE:Pneumonia"]}
     # blurred_vision maps to nothing ("none"): it is not a term
-    assert terms == {"HP:0002315", "HP:0001945", "HP:0012735"}
+    assert terms == {"HP:0002315", "HP:0001945", "HP:0012735", "HP:0001250"}
 
 
 def test_the_knowledge_base_puts_kaggle_entries_in_the_common_block_with_their_own_input_tokens(tiny_run):
@@ -38,9 +39,15 @@ def test_the_knowledge_base_puts_kaggle_entries_in_the_common_block_with_their_o
     assert catalog[n_common - 1]["id"] == "KAGGLE:Migraine"
     assert next(d for d in catalog if d["id"] == "DDXPLUS:Pneumonia")["aliases"] == ["KAGGLE:Pneumonia"]
     evidences = json.loads((tiny_run["kb"] / "evidences.json").read_text())
-    # headache has no questionnaire answer: it gets a token; fever and cough are read through E_1 and E_2
+    # headache and seizures have no questionnaire answer: they get a token; fever and cough are read through E_1 and
+    # E_2
     assert evidences["hpo"]["HPO_@_HP:0002315"] == "HP:0002315"
-    assert [t for t in evidences["tokens"] if t.startswith("HPO_@_")] == ["HPO_@_HP:0002315"]
+    assert [t for t in evidences["tokens"] if t.startswith("HPO_@_")] == [
+        "HPO_@_HP:0001250",
+        "HPO_@_HP:0002315",
+    ]
+    # seizures is mapped only as broader: Seizure itself switches its token on, Febrile seizure does not
+    assert evidences["hpoDirectOnly"] == ["HPO_@_HP:0001250"]
 
 
 def _mapping(reference, body: str):
