@@ -103,7 +103,8 @@ export const PARAMETERS: readonly ParameterDef[] = [
   {
     name: 'QualityThresholds',
     type: 'String',
-    defaultValue: '{"commonTop1":0.95,"commonHalfEvidenceTop1":0.9,"orphanTop10":0.3,"maxRegression":0.02}',
+    defaultValue:
+      '{"commonTop1":0.95,"commonHalfEvidenceTop1":0.9,"orphanTop10":0.3,"maxRegression":0.02,"maxVignetteRegression":0.1}',
     description: 'quality gate thresholds (JSON)',
   },
   {

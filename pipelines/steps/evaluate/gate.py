@@ -8,13 +8,16 @@ ABSOLUTE = {
     "common.halfEvidence.top1": "commonHalfEvidenceTop1",
     "orphan.simulated.top10": "orphanTop10",
 }
-# metrics compared with the champion (higher is better)
-REGRESSION = (
-    "common.complete.top1",
-    "common.halfEvidence.top1",
-    "orphan.simulated.top10",
-    "orphan.timesplit.top10",
-)
+# metrics compared with the champion (higher is better) -> the threshold key of the regression each may show
+REGRESSION = {
+    "common.complete.top1": "maxRegression",
+    "common.halfEvidence.top1": "maxRegression",
+    "orphan.simulated.top10": "maxRegression",
+    "orphan.timesplit.top10": "maxRegression",
+    # 20 textbook vignettes: one case is 0.05, so the common tolerance would fail on noise; two cases may move
+    "orphan.vignettes.top10": "maxVignetteRegression",
+}
+DEFAULT_TOLERANCE = {"maxRegression": 0.02, "maxVignetteRegression": 0.1}
 
 
 def lookup(metrics: dict, path: str):
@@ -33,10 +36,11 @@ def check(metrics: dict, thresholds: dict, champion: dict) -> dict:
             value = lookup(metrics, path)
             if value is None or value < thresholds[key]:
                 reasons.append(f"{path}={value} is below the threshold {key}={thresholds[key]}")
-    tolerance = float(thresholds.get("maxRegression", 0.02))
-    for path in REGRESSION:
+    for path, key in REGRESSION.items():
+        tolerance = float(thresholds.get(key, DEFAULT_TOLERANCE[key]))
         new, old = lookup(metrics, path), lookup(champion, path)
-        if new is not None and old is not None and new < old - tolerance:
+        # 1e-9: rates of a few cases are not exact in binary (0.8 - 0.1 > 0.7), and exactly the tolerance passes
+        if new is not None and old is not None and new < old - tolerance - 1e-9:
             reasons.append(f"{path}={new} regressed from the champion's {old} by more than {tolerance}")
     return {
         "passed": not reasons,

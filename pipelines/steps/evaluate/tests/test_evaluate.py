@@ -54,6 +54,19 @@ def test_gate_fails_on_thresholds_and_on_regression():
     ]
 
 
+def test_the_vignettes_may_lose_two_of_twenty_against_the_champion_not_three():
+    champion = {"orphan": {"vignettes": {"top10": 0.8}}}
+    assert gate.check({"orphan": {"vignettes": {"top10": 0.7}}}, {}, champion)["passed"]
+    result = gate.check({"orphan": {"vignettes": {"top10": 0.65}}}, {}, champion)
+    assert result["reasons"] == [
+        "orphan.vignettes.top10=0.65 regressed from the champion's 0.8 by more than 0.1"
+    ]
+    # its own tolerance, not the 0.02 of the larger sets
+    assert gate.check({"orphan": {"vignettes": {"top10": 0.65}}}, {"maxVignetteRegression": 0.2}, champion)[
+        "passed"
+    ]
+
+
 def test_drift_bins_and_psi():
     assert [age_bin(a) for a in (-1, 0.5, 3, 17, 18, 64, 90)] == [
         "unknown",
