@@ -274,7 +274,6 @@ export function topIndices(values: Float32Array, k: number): number[] {
   return top.slice(0, k);
 }
 
-/** The catalog names of a disease other than its English `name`, deduplicated. */
 /** A disease's names in the other interface languages, as the index takes a term's translations. */
 function translations(d: CatalogDisease): SearchEntry['translations'] {
   const out: Partial<Record<'es' | 'fr', { label: string; synonyms: string[] }>> = {};
