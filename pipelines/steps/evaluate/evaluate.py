@@ -22,7 +22,7 @@ from common.features import Request
 from common.io import read_json, write_json
 from common.orphan_model import OrphanScorer
 from common.records import RecordEncoder, diagnosis_index, holdout_split, load_records
-from common.simulate import Noise, simulate_cases
+from common.simulate import FEW_FINDINGS, Noise, simulate_cases
 from evaluate import gate
 from evaluate.drift import drift_baseline
 from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
@@ -175,6 +175,14 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         sim_susp.append(s)
         calib.append((float(probs.max()), int(np.argmax(probs)) == cindex[c.disease_id]))
     orphan = {"simulated": {**ranking_metrics(sim_ranks), "overlapsTuningDiseases": overlaps_tuning}}
+    # the same diseases, as a clinician enters them: about four findings each (common/simulate.py, FEW_FINDINGS)
+    few = simulate_cases(orphans, vocab, sorted(pick), 1, FEW_FINDINGS, SIM_EVAL_SEED + 1)
+    orphan["simulatedFewFindings"] = ranking_metrics(
+        [
+            rank_of(model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))[0], cindex[c.disease_id])
+            for c in few
+        ]
+    )
     split_dir = kb / "timesplit"
     if (split_dir / "cases.json").exists():
         split = {n: read_json(split_dir / f"{n}.json") for n in ("vocabulary", "catalog", "cases")}

@@ -13,6 +13,7 @@ REGRESSION = {
     "common.complete.top1": "maxRegression",
     "common.halfEvidence.top1": "maxRegression",
     "orphan.simulated.top10": "maxRegression",
+    "orphan.simulatedFewFindings.top10": "maxRegression",
     "orphan.timesplit.top10": "maxRegression",
     # 20 textbook vignettes: one case is 0.05, so the common tolerance would fail on noise; two cases may move
     "orphan.vignettes.top10": "maxVignetteRegression",

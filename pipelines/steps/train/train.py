@@ -25,7 +25,7 @@ from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
 from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
 from common.records import RecordEncoder, holdout_split, load_records
-from common.simulate import Case, Noise, simulate_cases
+from common.simulate import FEW_FINDINGS, Case, Noise, simulate_cases
 from train.common_model import PROFILE_PENALTY, featurize, train_common
 from train.orphan_tuning import (
     catalog_set,
@@ -39,6 +39,7 @@ from train.suspicion import few_phenotypes, fit_suspicion, phenotype_only
 
 SIM_TUNE_SEED_OFFSET = 1  # evaluation simulates with other seeds (see evaluate.py)
 SIM_SUSPICION_SEED_OFFSET = 2
+SIM_FEW_SEED_OFFSET = 3
 
 
 def log(msg: str) -> None:
@@ -92,7 +93,19 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         Noise(),
         seed + SIM_TUNE_SEED_OFFSET,
     )
-    sets = [catalog_set("simulated", matrices, params, sim)]
+    # the same tuning diseases as a clinician enters them, four findings or so: the page's main use
+    few = simulate_cases(
+        orphans,
+        vocabulary,
+        orphan_sample(orphans, sim_diseases, seed),
+        1,
+        FEW_FINDINGS,
+        seed + SIM_FEW_SEED_OFFSET,
+    )
+    sets = [
+        catalog_set("simulated", matrices, params, sim),
+        catalog_set("simulatedFewFindings", matrices, params, few),
+    ]
     # a record may be labelled with a folded twin's id (ORPHA:, DECIPHER:): its case is the served entry's
     served = {r["record_id"]: catalog[cindex[r["diagnosis_id"]]]["id"] for r in orphan_train}
     real = [

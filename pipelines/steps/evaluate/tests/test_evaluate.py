@@ -89,6 +89,10 @@ def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     assert m["common"]["kaggle"]["n"] == m["common"]["kaggleHalfFindings"]["n"] == 1
     assert m["gate"]["passed"] is (m["common"]["complete"]["top1"] >= 0.5)
     assert "timesplit" in m["orphan"] or "simulated" in m["orphan"]
+    # the same simulated diseases with about four findings each, the page's main use
+    assert m["orphan"]["simulatedFewFindings"]["n"] == m["orphan"]["simulated"]["n"] > 0
+    # the vendored vignettes need the real release: on the tiny vocabulary each is left out with its reason
+    assert m["orphan"]["vignettes"]["n"] == 0 and len(m["orphan"]["vignettes"]["skipped"]) == 20
     families = m["driftBaseline"]["families"]
     assert set(families) == {"ageBand", "sex", "phenotypeCount", "system", "confidence", "predictedCategory"}
     assert abs(sum(families["sex"]["expected"]) - 1.0) < 1e-3
