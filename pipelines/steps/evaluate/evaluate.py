@@ -106,8 +106,16 @@ def evaluate_vignettes(model: DiagnosisModel, cindex: dict) -> dict:
         probs, _ = model.predict(Request(v.observed, [], [], v.age, v.sex))
         rank = rank_of(probs, cindex.get(v.disease_id, -1))
         ranks.append(rank)
-        first = model.catalog[int(np.argmax(probs))]["id"]
-        cases.append({"diseaseId": v.disease_id, "rank": rank if np.isfinite(rank) else None, "first": first})
+        first = model.catalog[int(np.argmax(probs))]
+        cases.append(
+            {
+                "diseaseId": v.disease_id,
+                "name": v.name,
+                "rank": int(rank) if np.isfinite(rank) else None,
+                "first": first["id"],
+                "firstName": first["name"],
+            }
+        )
     out = ranking_metrics(ranks)
     out.update({"cases": cases, "skipped": skipped})
     out["note"] = "textbook vignettes written by the team, used to choose between variants: a sanity check"

@@ -74,6 +74,13 @@ def render_report(m: dict, suspicion: dict[str, list[float]]) -> str:
         f"<tr><td>{html.escape(k)}</td><td>{v.get('n')}</td><td>{v.get('top1')}</td><td>{v.get('top3')}</td><td>{v.get('top10')}</td><td>{v.get('mrr')}</td></tr>"
         for k, v in series.items()
     )
+    vignettes = m["orphan"].get("vignettes", {})
+    vignette_rows = "".join(
+        f"<tr><td>{html.escape(c['name'])}</td><td>{c['rank'] if c['rank'] is not None else 'not in catalog'}</td>"
+        f"<td>{html.escape(c['firstName'])}</td></tr>"
+        for c in vignettes.get("cases", [])
+    )
+    left_out = "".join(f"<li>{html.escape(r)}</li>" for r in vignettes.get("skipped", []))
     gate = m["gate"]
     verdict = "passed" if gate["passed"] else "FAILED: " + "; ".join(gate["reasons"])
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>DxOps evaluation</title>
@@ -84,5 +91,8 @@ def render_report(m: dict, suspicion: dict[str, list[float]]) -> str:
 <div class="plots">{topk_plot(series)}{calibration_plot(m["calibration"]["curve"])}{suspicion_plot(suspicion)}</div>
 <h2>Worst common diseases (held-out, complete questionnaire)</h2>
 <table><tr><th>disease</th><th>recall</th><th>support</th></tr>{rows}</table>
+<h2>Textbook vignettes (a sanity check: written by the team, used to choose between variants)</h2>
+<table><tr><th>disease</th><th>rank</th><th>ranked first</th></tr>{vignette_rows}</table>
+{f"<p>Left out:</p><ul>{left_out}</ul>" if left_out else ""}
 <p>Decision support, not a diagnosis. Synthetic and simulated patients only; see docs/model-card.md.</p>
 </body></html>"""
