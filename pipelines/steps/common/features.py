@@ -15,6 +15,7 @@ import numpy as np
 from common.ddxplus import TOKEN_SEP
 
 UNKNOWN_AGE_FEATURE = 0.4  # the training population's typical age / 100, used when age is not given
+SEX_CODE = {"female": 1, "male": 2}  # Request.sex; anything else is 0, unknown
 
 
 @dataclass
@@ -59,7 +60,8 @@ class CommonFeatureSpec:
             [tokens[p[1]] in direct for p in pairs],
         )
 
-    def _direct(self) -> list[bool]:
+    def direct_flags(self) -> list[bool]:
+        """``mapped_direct``, or all False for a spec without it."""
         return self.mapped_direct or [False] * len(self.mapped_terms)
 
     @property
@@ -69,7 +71,7 @@ class CommonFeatureSpec:
     def covered_terms(self, full_ancestors: list[list[int]]) -> np.ndarray:
         """[T] 1.0 for each vocabulary term that switches on a questionnaire token (it is a mapped term, or a more
         specific one of a term mapped without ``mapped_direct``), the same rule as ``evidence_vector``."""
-        direct = self._direct()
+        direct = self.direct_flags()
         below = {t for t, d in zip(self.mapped_terms, direct, strict=True) if not d}
         itself = {t for t, d in zip(self.mapped_terms, direct, strict=True) if d}
         return np.array(
@@ -91,7 +93,7 @@ class CommonFeatureSpec:
         ev = np.zeros(len(self.tokens), np.float32)
         ev[req.tokens] = 1.0
         observed = set(req.observed)
-        for term, tok, direct in zip(self.mapped_terms, self.mapped_tokens, self._direct(), strict=True):
+        for term, tok, direct in zip(self.mapped_terms, self.mapped_tokens, self.direct_flags(), strict=True):
             if term in (observed if direct else closure):
                 ev[tok] = 1.0
         return ev

@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import sparse
 
+from common.features import SEX_CODE
+
 EXCLUDED_CAP = 0.95
 MISSING_SCALE = 0.9  # an unreported obligate finding costs log(0.1): case reports omit findings, so never log(0)  # 1 - F is floored at 0.05: an obligate finding that is absent is strong, not infinite, evidence
 
@@ -196,7 +198,7 @@ def build_matrices(
     skip |= {int(t) for t in np.flatnonzero(background > params.max_background)}
     anc, dist = term_ancestors(parents, params.max_up, skip)
     onset = np.array([(d.get("onsetYears") or [-1])[0] for d in orphans], np.float32)
-    sex = np.array([{"female": 1, "male": 2}.get(d.get("sex") or "", 0) for d in orphans], np.int64)
+    sex = np.array([SEX_CODE.get(d.get("sex") or "", 0) for d in orphans], np.int64)
     size = np.log1p(np.array([len(p) for p in profiles], np.float32))
     mrows, mcols, mvals = [], [], []
     for di, prof in enumerate(profiles):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from common.features import Request
+from common.features import SEX_CODE, Request
 
 # The canonical patient record (docs/data-contract.md); ``source`` and ``ingestion_date`` are partition columns.
 CANONICAL_SCHEMA = pa.schema(
@@ -102,7 +102,7 @@ class RecordEncoder:
             else:
                 self.unknown_tokens[tok] += 1
         age = record.get("age_years")
-        sex = {"female": 1, "male": 2}.get(record.get("sex") or "", 0)
+        sex = SEX_CODE.get(record.get("sex") or "", 0)
         return Request(
             sorted(set(observed)),
             sorted(set(excluded)),

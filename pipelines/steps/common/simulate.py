@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from common.features import SEX_CODE
+
 
 @dataclass(frozen=True)
 class Noise:
@@ -79,4 +81,4 @@ def _age(d: dict, rng: np.random.Generator) -> float:
 
 
 def _sex(d: dict, rng: np.random.Generator) -> int:
-    return {"female": 1, "male": 2}.get(d.get("sex") or "", int(rng.integers(0, 3)))
+    return SEX_CODE.get(d.get("sex") or "", int(rng.integers(0, 3)))

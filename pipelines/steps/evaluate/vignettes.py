@@ -14,8 +14,10 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.features import SEX_CODE
+
 VIGNETTES = Path(__file__).with_name("textbook-vignettes.v1.csv")
-_SEX = {"": 0, "female": 1, "male": 2}
+_SEX = {"": 0, **SEX_CODE}
 
 
 @dataclass(frozen=True)

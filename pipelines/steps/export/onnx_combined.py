@@ -50,7 +50,7 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     zeros_e = g.const(np.zeros(n_tokens, np.float32), "zeros_e")
     mapterms = g.const(np.array(spec.mapped_terms, np.int64), "mapterms")
     mapped_on = g.op("Gather", [closure, mapterms])
-    direct = np.array(spec.mapped_direct or [False] * len(spec.mapped_terms), np.float32)
+    direct = np.array(spec.direct_flags(), np.float32)
     if direct.any():
         # a token mapped through a broader term: only that term itself, not a more specific one, switches it on
         only = g.op("Gather", [observed_vector(g, "observed", n_terms), mapterms])

@@ -221,9 +221,8 @@ def _closure_sum(
     return g.op("Mul", [summed, g.const(np.float32(weight), f"{hint}_w")])
 
 
-def observed_vector(g: GraphBuilder, observed: str, n_terms: int) -> str:
-    """[T+1] float vector with 1 at every observed term itself; index T (padding) stays 0."""
-    idx = g.op("Reshape", [observed, g.const([-1], "m1", np.int64)])
+def _multi_hot(g: GraphBuilder, idx: str, n_terms: int, hint: str) -> str:
+    """[T+1] float vector with 1 at every index of the 1-D ``idx``; index T (padding) never counts."""
     ones = g.op(
         "ConstantOfShape",
         [g.op("Shape", [idx])],
@@ -231,12 +230,19 @@ def observed_vector(g: GraphBuilder, observed: str, n_terms: int) -> str:
     )
     hit = g.op(
         "ScatterElements",
-        [g.const(np.zeros(n_terms + 1, np.float32), "observed0"), idx, ones],
+        [g.const(np.zeros(n_terms + 1, np.float32), f"{hint}0"), idx, ones],
         reduction="max",
     )
     mask = np.ones(n_terms + 1, np.float32)
     mask[n_terms] = 0
-    return g.op("Mul", [hit, g.const(mask, "padmask_obs")], hint="observed_vector")
+    return g.op("Mul", [hit, g.const(mask, f"{hint}_padmask")], hint=hint)
+
+
+def observed_vector(g: GraphBuilder, observed: str, n_terms: int) -> str:
+    """[T+1] float vector with 1 at every observed term itself; index T (padding) stays 0."""
+    return _multi_hot(
+        g, g.op("Reshape", [observed, g.const([-1], "m1", np.int64)]), n_terms, "observed_vector"
+    )
 
 
 def closure_vector(g: GraphBuilder, full_ancestors: list[list[int]], observed: str, n_terms: int) -> str:
@@ -248,14 +254,4 @@ def closure_vector(g: GraphBuilder, full_ancestors: list[list[int]], observed: s
     idx = g.op(
         "Reshape", [g.op("Gather", [g.const(table, "fullanc"), observed]), g.const([-1], "m1", np.int64)]
     )
-    zeros = g.const(np.zeros(n_terms + 1, np.float32), "closure0")
-    ones = g.op(
-        "ConstantOfShape",
-        [g.op("Shape", [idx])],
-        value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0]),
-    )
-    closure = g.op("ScatterElements", [zeros, idx, ones], reduction="max")
-    # the padding slot must never count as an observed term
-    mask = np.ones(n_terms + 1, np.float32)
-    mask[n_terms] = 0
-    return g.op("Mul", [closure, g.const(mask, "padmask")], hint="closure")
+    return _multi_hot(g, idx, n_terms, "closure")

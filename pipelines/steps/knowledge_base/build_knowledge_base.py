@@ -23,10 +23,10 @@ from common.annotations import read_genes_to_disease, read_hpoa
 from common.ddxplus import TOKEN_SEP, evidence_tokens, load_conditions, load_evidences
 from common.hpo import load_ontology
 from common.io import file_sha256, latest, write_json
-from ingest.mappings import broader_keys
+from ingest.mappings import broader_keys, parse_term_mapping
 from knowledge_base.catalog import common_entries, orphan_entries
 from knowledge_base.decipher import read_decipher_twins, usable_twins
-from knowledge_base.kaggle import SYMPTOMS_MAPPING, kaggle_entries, read_symptom_hpo
+from knowledge_base.kaggle import SYMPTOMS_MAPPING, kaggle_entries
 from knowledge_base.names import add_spanish_labels, add_spanish_names
 from knowledge_base.timesplit import build_timesplit
 from knowledge_base.vocabulary import build_vocabulary
@@ -46,47 +46,53 @@ DEFAULT_KB = "/opt/ml/processing/output/kb"
 
 
 def direct_only_tokens(
-    mappings_dir: Path, evidence_hpo: dict[str, str], phenotype_tokens: dict[str, str], resolve
+    ddxplus_broader: set[str], mappings_dir: Path, phenotype_tokens: dict[str, str], resolve
 ) -> list[str]:
     """Tokens that only their mapped HPO term itself switches on, not the terms below it: those whose every mapping
     row is ``broader``. There the HPO term is more general than the answer or the symptom, so a more specific
     finding under it is not that answer: a café-au-lait spot is an abnormality of skin pigmentation but not the
     Kaggle symptom "dischromic patches" (a fungal infection's), a neurofibroma is a neoplasm but not DDXPlus's
     "active cancer". Switched on by their descendants, those two put Fungal skin infection first for the cardinal
-    findings of neurofibromatosis type 1 and tuberous sclerosis (docs/model-card.md, textbook vignettes)."""
-    out = set()
-    ddx = latest(mappings_dir, "ddxplus-evidences-to-hpo.v*.csv", required=False)
-    if ddx is not None:
-        out |= broader_keys(ddx.read_text(encoding="utf-8")) & set(evidence_hpo)
-    kaggle = latest(mappings_dir, SYMPTOMS_MAPPING, required=False)
-    if kaggle is not None:
-        broader = broader_keys(kaggle.read_text(encoding="utf-8"))
+    findings of neurofibromatosis type 1 and tuberous sclerosis (docs/model-card.md, textbook vignettes).
+
+    ``ddxplus_broader``: the questionnaire tokens ``read_evidence_mapping`` found broader; the Kaggle symptoms'
+    ``HPO_@_`` tokens are decided here, per HPO term over every symptom mapped to it."""
+    out = set(ddxplus_broader)
+    path = latest(mappings_dir, SYMPTOMS_MAPPING, required=False)
+    if path is not None:
+        text = path.read_text(encoding="utf-8")
+        broader = broader_keys(text)
         by_term: dict[str, list[str]] = {}
-        for symptom, term in read_symptom_hpo(mappings_dir, resolve).items():
-            by_term.setdefault(term, []).append(symptom)
+        for symptom, term in parse_term_mapping(text, path.name, resolve).items():
+            if term is not None:
+                by_term.setdefault(term, []).append(symptom)
         for token, term in phenotype_tokens.items():
             if by_term.get(term) and all(s in broader for s in by_term[term]):
                 out.add(token)
     return sorted(out)
 
 
-def read_evidence_mapping(mappings_dir: Path, resolve) -> dict[str, str]:
-    """DDXPlus evidence token -> current HPO id, from the reviewed mapping file (rows with match 'none' skipped)."""
+def read_evidence_mapping(mappings_dir: Path, resolve) -> tuple[dict[str, str], set[str]]:
+    """DDXPlus evidence token -> current HPO id, from the reviewed mapping file (rows with match 'none' skipped), and
+    the tokens whose row says ``broader`` (``direct_only_tokens``)."""
     path = latest(mappings_dir, "ddxplus-evidences-to-hpo.v*.csv", required=False)
     if path is None:
-        return {}
-    mapping = {}
+        return {}, set()
+    mapping, broader = {}, set()
     with open(path, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             key = next(iter(row.values())).strip()
             hpo = (row.get("hpo_id") or "").strip()
-            if not hpo or (row.get("match") or "").strip().lower() == "none":
+            match = (row.get("match") or "").strip().lower()
+            if not hpo or match == "none":
                 continue
             current = resolve(hpo)
             if current is None:
                 raise ValueError(f"{path.name}: {key} maps to {hpo}, which is not in the HPO release")
             mapping[key] = current
-    return mapping
+            if match == "broader":
+                broader.add(key)
+    return mapping, broader
 
 
 def build(reference: Path, out: Path) -> dict:
@@ -97,7 +103,7 @@ def build(reference: Path, out: Path) -> dict:
     genes = read_genes_to_disease(g2d_path)
     conditions = load_conditions(reference / "ddxplus")
     evidences = load_evidences(reference / "ddxplus")
-    evidence_hpo = read_evidence_mapping(reference / "mappings", onto.resolve)
+    evidence_hpo, evidence_broader = read_evidence_mapping(reference / "mappings", onto.resolve)
 
     common, kaggle, kaggle_terms = _common_side(reference, conditions, evidence_hpo, onto.resolve)
     spanish_names = add_spanish_names(common + kaggle, reference / "mappings")
@@ -120,7 +126,7 @@ def build(reference: Path, out: Path) -> dict:
             evidences,
             tokens + sorted(phenotype_tokens),
             {**evidence_hpo, **phenotype_tokens},
-            direct_only_tokens(reference / "mappings", evidence_hpo, phenotype_tokens, onto.resolve),
+            direct_only_tokens(evidence_broader, reference / "mappings", phenotype_tokens, onto.resolve),
         ),
     )
     inputs = [latest(reference / "hpo", "hp.v*.json.gz"), hpoa_path, g2d_path]

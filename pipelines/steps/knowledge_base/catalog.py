@@ -67,12 +67,16 @@ def common_entries(conditions: dict[str, dict], evidence_hpo: dict[str, str]) ->
     return entries
 
 
+def _words(name: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", name.lower())
+
+
 def _name_words(name: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", name.lower())) - _GENERIC
+    return set(_words(name)) - _GENERIC
 
 
 def _full_name(name: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+    return " ".join(_words(name))
 
 
 def orphanet_twins(diseases: dict[str, DiseaseAnnotations], genes: dict[str, set[str]]) -> dict[str, str]:
