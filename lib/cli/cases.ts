@@ -1,6 +1,6 @@
 /**
  * Labeled cases for `dxops evaluate`, read from the formats the platform ingests: DDXPlus patient CSV, GA4GH
- * Phenopacket v2 JSON (a file, an array, JSON Lines or a directory of files) and the Kaggle symptom CSV. A case whose
+ * Phenopacket v2 JSON (a file, an array, JSON Lines or a directory tree of files) and the Kaggle symptom CSV. A case whose
  * file entry cannot be read is reported with its reason, never dropped silently.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -122,11 +122,13 @@ function phenopacketCase(p: Phenopacket, source: string): LabeledCase {
 }
 
 export function readPhenopackets(path: string): ReadResult {
+  // a directory is read recursively: collections such as phenopacket-store keep one folder per gene or cohort
   const files = statSync(path).isDirectory()
-    ? readdirSync(path)
+    ? readdirSync(path, { recursive: true, encoding: 'utf8' })
         .filter((f) => /\.jsonl?$/.test(f))
         .sort()
         .map((f) => join(path, f))
+        .filter((f) => statSync(f).isFile())
     : [path];
   const cases: LabeledCase[] = [];
   const rejected: ReadResult['rejected'] = [];

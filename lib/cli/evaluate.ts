@@ -9,7 +9,7 @@ import { loadModel } from '../../containers/inference/src/model/load-model';
 import { DirPackageReader } from '../../containers/inference/src/model/package-reader';
 import { type CaseFormat, type LabeledCase, readCases } from './cases';
 import { parseCsvRecords } from './csv';
-import { diagnose, diseaseExists } from './service-client';
+import { diagnose, servedDiseaseId } from './service-client';
 
 export interface EvaluationResult {
   modelVersion: string;
@@ -64,7 +64,8 @@ export async function evaluatePackage(
 
 /**
  * The same metrics from a running service: each case is one `POST /v1/diagnoses` (top 10), a label is in the
- * catalog when `GET /v1/diseases/{id}` knows it. Evidence tokens map to HPO terms through the repository's reviewed
+ * catalog when `GET /v1/diseases/{id}` knows it (an Orphanet id folded into an OMIM entry answers with that entry,
+ * as the local run maps it through `xrefs`). Evidence tokens map to HPO terms through the repository's reviewed
  * mapping, as the knowledge base step does for the packages.
  */
 export async function evaluateEndpoint(
@@ -78,7 +79,7 @@ export async function evaluateEndpoint(
   let modelVersion = 'unknown';
   const scores = await score(
     cases,
-    async (label) => ((await diseaseExists(url, token, label)) ? label : undefined),
+    (label) => servedDiseaseId(url, token, label),
     async (c) => {
       const answer = await diagnose(url, token, c.input);
       modelVersion = answer.modelVersion;

@@ -39,12 +39,21 @@ export function diagnose(url: string, token: string | undefined, input: Diagnosi
 }
 
 /** Whether the served catalog has the disease (`GET /v1/diseases/{id}`: 200 or 404). */
-export async function diseaseExists(url: string, token: string | undefined, id: string): Promise<boolean> {
+/**
+ * The id the service serves `id` under (itself, or the OMIM entry an Orphanet/DECIPHER twin is folded into), or
+ * undefined when the catalog does not know it.
+ */
+export async function servedDiseaseId(url: string, token: string | undefined, id: string): Promise<string | undefined> {
   const res = await call(url, token, `/v1/diseases/${encodeURIComponent(id)}`, { method: 'GET' });
-  await res.arrayBuffer();
-  if (res.status === 404 || res.status === 400) return false;
-  if (!res.ok) throw new CliError(`the service answered ${res.status} for disease ${id}`);
-  return true;
+  if (res.status === 404 || res.status === 400) {
+    await res.arrayBuffer();
+    return undefined;
+  }
+  if (!res.ok) {
+    await res.arrayBuffer();
+    throw new CliError(`the service answered ${res.status} for disease ${id}`);
+  }
+  return ((await res.json()) as { id: string }).id;
 }
 
 async function call(url: string, token: string | undefined, path: string, init: RequestInit): Promise<Response> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ddxplusId, isoDurationYears, readDdxplus, readKaggle, readPhenopackets } from '../../lib/cli/cases';
@@ -39,7 +39,12 @@ describe('labeled case readers', () => {
       interpretations: [{ diagnosis: { disease: { id: 'Orphanet:558' } } }],
     };
     writeFileSync(join(dir, 'a.json'), JSON.stringify(good));
-    writeFileSync(join(dir, 'b.jsonl'), `${JSON.stringify({ phenotypicFeatures: [] })}\n{oops\n`);
+    // one folder per gene, as in phenopacket-store: files below the directory are read too
+    mkdirSync(join(dir, 'FBN1', 'phenopackets'), { recursive: true });
+    writeFileSync(
+      join(dir, 'FBN1', 'phenopackets', 'b.jsonl'),
+      `${JSON.stringify({ phenotypicFeatures: [] })}\n{oops\n`,
+    );
     const { cases, rejected } = readPhenopackets(dir);
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({

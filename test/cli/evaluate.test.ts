@@ -22,6 +22,17 @@ function patients(): string {
   return file;
 }
 
+function phenopackets(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'dxops-eval-')), 'cases.jsonl');
+  const packet = (disease: string) => ({
+    subject: { sex: 'FEMALE' },
+    phenotypicFeatures: [{ type: { id: 'HP:0001250' } }],
+    interpretations: [{ diagnosis: { disease: { id: disease } } }],
+  });
+  writeFileSync(file, `${JSON.stringify(packet('OMIM:100001'))}\n${JSON.stringify(packet('ORPHA:999999'))}\n`);
+  return file;
+}
+
 describe('dxops evaluate', () => {
   test('scores a labeled DDXPlus file with the package, counting unknown diagnoses as misses', async () => {
     // GIVEN three patients, one of them with a condition the model does not know
@@ -47,6 +58,11 @@ describe('dxops evaluate', () => {
       // THEN both see the same catalog, the same version and the same ranks
       expect(remote).toEqual(local);
       expect(remote).toMatchObject({ n: 3, scored: 2, outsideCatalog: 1, modelVersion: 'tiny-1' });
+      // AND phenopackets: a rare-disease label the catalog knows is scored, an unknown one counts as a miss
+      const packets = phenopackets();
+      const remotePackets = await evaluateEndpoint(url, undefined, 'phenopackets', packets, MAPPINGS);
+      expect(remotePackets).toEqual(await evaluatePackage(PACKAGE, 'phenopackets', packets, MAPPINGS));
+      expect(remotePackets).toMatchObject({ n: 2, scored: 1, outsideCatalog: 1, rejected: 0 });
     } finally {
       await t.app.close();
     }

@@ -145,6 +145,8 @@ def build(reference: Path, out: Path) -> dict:
             "commonWithSpanishNames": spanish_names,
             "orphanAnnotated": sum(1 for d in catalog if d["category"] == "orphan" and d["annotated"]),
             "orphanTransferred": sum(1 for d in catalog if not d["annotated"]),
+            # Orphanet ids folded into an OMIM entry (knowledge_base/catalog.py): searchable, not separate candidates
+            "orphanetIdsAsXrefs": sum(1 for d in catalog for x in d["xrefs"] if x.startswith("ORPHA:")),
         },
         "decipherFoldedIntoOmim": len(decipher),
         "decipherTwinsNotInThisRelease": decipher_skipped,

@@ -114,6 +114,32 @@ def orphanet_twins(diseases: dict[str, DiseaseAnnotations], genes: dict[str, set
     return twins
 
 
+def unannotated_orphanet_twins(
+    annotated: set[str], genes: dict[str, set[str]], folded: set[str]
+) -> dict[str, str]:
+    """Unannotated ORPHA id -> the annotated OMIM disease with exactly its genes, when no other OMIM entry in
+    ``genes_to_disease`` (annotated or not) has that gene set.
+
+    Orphanet links a gene to its own entity for the disease OMIM already describes (X-linked Alport syndrome,
+    ORPHA:88917, and OMIM:301050, both COL4A5 alone); without HPO annotations or a name in the release, that entity
+    was a second, nameless candidate borrowing the OMIM entry's profile ("Disease linked to COL4A5"), ranked next to
+    it and never the answer to an OMIM-coded case. A gene set shared by several OMIM entries (allelic diseases, or an
+    Orphanet group) says nothing about which one, so those entries stay candidates of their own.
+    """
+    omim_by_genes: dict[frozenset[str], list[str]] = {}
+    for d, gs in genes.items():
+        if d.startswith("OMIM:") and gs:
+            omim_by_genes.setdefault(frozenset(gs), []).append(d)
+    twins = {}
+    for d, gs in sorted(genes.items()):
+        if not d.startswith("ORPHA:") or d in annotated or d in folded or not gs:
+            continue
+        match = omim_by_genes.get(frozenset(gs), [])
+        if len(match) == 1 and match[0] in annotated:
+            twins[d] = match[0]
+    return twins
+
+
 def _merge(omim: DiseaseAnnotations, orpha: DiseaseAnnotations) -> None:
     """Keeps OMIM's phenotype profile and takes Orphanet's exclusions, onset, sex and references. Adding Orphanet's
     terms made rankings worse on the time-split tuning cases (top-1 0.141 vs 0.159) and, for the same-name twins,
@@ -132,7 +158,8 @@ def orphan_entries(
     decipher_twins: dict[str, str] | None = None,
 ) -> list[dict]:
     """Annotated rare diseases (Orphanet twins, and the reviewed DECIPHER twins of knowledge_base/decipher.py, folded
-    into their OMIM entry), then the unannotated ones linked to them through a shared gene."""
+    into their OMIM entry, as are unannotated Orphanet entries with one OMIM entry's exact genes), then the
+    unannotated ones linked to them through a shared gene."""
     twins = {**orphanet_twins(diseases, genes), **(decipher_twins or {})}
     merged = {
         d: DiseaseAnnotations(
@@ -146,6 +173,9 @@ def orphan_entries(
         _merge(merged[omim], diseases[orpha])
         xrefs.setdefault(omim, []).append(orpha)
     annotated = {d: a for d, a in merged.items() if a.phenotypes}
+    gene_twins = unannotated_orphanet_twins(set(annotated), genes, set(twins))
+    for orpha, omim in gene_twins.items():
+        xrefs.setdefault(omim, []).append(orpha)
     entries = [
         _annotated_entry(a, genes.get(d, set()), xrefs.get(d, [])) for d, a in sorted(annotated.items())
     ]
@@ -153,7 +183,7 @@ def orphan_entries(
     for d in sorted(annotated):
         for g in genes.get(d, ()):
             by_gene.setdefault(g, []).append(d)
-    for d in sorted(set(genes) - set(annotated) - set(twins)):
+    for d in sorted(set(genes) - set(annotated) - set(twins) - set(gene_twins)):
         if not d.startswith(("OMIM:", "ORPHA:")):
             continue
         related = sorted({r for g in genes[d] for r in by_gene.get(g, ()) if r != d})

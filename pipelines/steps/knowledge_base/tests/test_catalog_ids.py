@@ -56,3 +56,33 @@ def test_a_name_shared_by_several_omim_entries_folds_nothing():
     }
     by_id = {d["id"]: d for d in orphan_entries(diseases, {})}
     assert by_id["ORPHA:3"]["xrefs"] == [] and by_id["OMIM:1"]["xrefs"] == []
+
+
+def test_an_unannotated_orphanet_entry_with_one_omim_entrys_exact_genes_folds_into_it():
+    diseases = {
+        "OMIM:301050": _a("OMIM:301050", "Alport syndrome 1, X-linked", {"HP:1": 0.9}),
+        "OMIM:154700": _a("OMIM:154700", "Marfan syndrome", {"HP:2": 0.9}),
+        "OMIM:129600": _a("OMIM:129600", "Ectopia lentis, familial", {"HP:3": 0.9}),
+    }
+    genes = {
+        "OMIM:301050": {"COL4A5"},
+        "ORPHA:88917": {"COL4A5"},  # X-linked Alport syndrome: Orphanet's entity for OMIM's disease
+        "OMIM:154700": {"FBN1"},
+        "OMIM:129600": {"FBN1"},
+        "ORPHA:2": {"FBN1"},  # two OMIM entries have FBN1 alone: which one is unknown
+        "OMIM:600001": {"GENEX"},  # an unannotated OMIM entry with GENEX alone
+        "OMIM:600002": {"GENEX"},
+        "ORPHA:3": {"GENEX", "COL4A5"},  # no OMIM entry has exactly these genes
+    }
+    diseases["OMIM:600002"] = _a("OMIM:600002", "Disorder X", {"HP:4": 0.9})
+    diseases["ORPHA:4"] = DiseaseAnnotations("ORPHA:4", "Disorder X, Orphanet")  # no phenotype rows
+    genes["ORPHA:4"] = {"GENEX"}
+    by_id = {d["id"]: d for d in orphan_entries(diseases, genes)}
+    # THEN the Orphanet entity is the OMIM entry's xref, not a nameless second candidate borrowing its profile
+    assert "ORPHA:88917" not in by_id
+    assert by_id["OMIM:301050"]["xrefs"] == ["ORPHA:88917"]
+    # AND a gene set several OMIM entries have (annotated or not) folds nothing
+    assert by_id["ORPHA:2"]["transferredFrom"] == ["OMIM:129600", "OMIM:154700"]
+    assert by_id["ORPHA:4"]["annotated"] is False and by_id["OMIM:600002"]["xrefs"] == []
+    # AND neither does a gene set no OMIM entry has
+    assert by_id["ORPHA:3"]["transferredFrom"] == ["OMIM:301050", "OMIM:600002"]
