@@ -190,12 +190,22 @@ def orphan_entries(
         if not related:
             continue  # no phenotype knowledge at all: nothing to rank it on
         gene_list = sorted(genes[d])
+        named = d in diseases and diseases[d].name
+        entry_names = (
+            {}
+            if named
+            else {  # the release names it nowhere: say what is known, in the page's languages
+                "names": {
+                    "en": f"Disease linked to {', '.join(gene_list[:3])} ({d})",
+                    "es": f"Enfermedad asociada a {', '.join(gene_list[:3])} ({d})",
+                }
+            }
+        )
         entries.append(
             {
                 "id": d,
-                "name": diseases[d].name
-                if d in diseases
-                else f"Disease linked to {', '.join(gene_list[:3])} ({d})",
+                "name": diseases[d].name if named else entry_names["names"]["en"],
+                **entry_names,
                 "category": "orphan",
                 "xrefs": [],
                 "annotated": False,

@@ -86,3 +86,11 @@ def test_an_unannotated_orphanet_entry_with_one_omim_entrys_exact_genes_folds_in
     assert by_id["ORPHA:4"]["annotated"] is False and by_id["OMIM:600002"]["xrefs"] == []
     # AND neither does a gene set no OMIM entry has
     assert by_id["ORPHA:3"]["transferredFrom"] == ["OMIM:301050", "OMIM:600002"]
+    # AND a candidate the release names nowhere says what is known, in English and Spanish (the page's languages)
+    assert by_id["ORPHA:2"]["name"] == "Disease linked to FBN1 (ORPHA:2)"
+    assert by_id["ORPHA:2"]["names"] == {
+        "en": "Disease linked to FBN1 (ORPHA:2)",
+        "es": "Enfermedad asociada a FBN1 (ORPHA:2)",
+    }
+    # AND one with a name of its own keeps it, without generated names
+    assert by_id["ORPHA:4"]["name"] == "Disorder X, Orphanet" and "names" not in by_id["ORPHA:4"]
