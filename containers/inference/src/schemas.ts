@@ -147,10 +147,16 @@ const Warning = Type.Object({
   message: Type.String(),
 });
 
-/** A disease's name in each interface language the catalog has one for (common diseases); `name` is English. */
+/**
+ * A disease's name in each interface language the catalog has one for (common diseases, nameless gene relatives);
+ * `name` is English.
+ */
 export const DiseaseNames = Type.Object(
   { en: Type.Optional(Type.String()), es: Type.Optional(Type.String()), fr: Type.Optional(Type.String()) },
-  { description: "the disease's name per language, where the catalog has one (common diseases: en, es; DDXPlus: fr)" },
+  {
+    description:
+      "the disease's name per language, where the catalog has one (common diseases and gene relatives without a name of their own: en, es; DDXPlus: fr)",
+  },
 );
 
 export const DiagnosisResponse = Type.Object({

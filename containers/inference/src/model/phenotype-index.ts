@@ -50,7 +50,7 @@ export const SOURCE_LANGUAGE = 'en';
  * Ranking, lower first. A name that starts with the query beats one that only contains it (1000); a name in the
  * clinician's language beats a name in another (50), a label beats a synonym (25), a short name a long one (1 per
  * character, up to 99). Popular terms rise: 15 per decade of catalog diseases annotated with the term, so for
- * "convulsi" a Spanish clinician sees Seizure (2,070 diseases, its Spanish synonym "Convulsión") before Convulsive
+ * "convulsi" a Spanish clinician sees Seizure (about 2,000 diseases, its Spanish synonym "Convulsión") before Convulsive
  * status epilepticus (8 diseases), whose English label merely starts with the same letters.
  */
 const RANK = { notPrefix: 1000, otherLanguage: 50, notLabel: 25, maxLength: 99, perDecade: 15 } as const;
