@@ -74,17 +74,25 @@ class DiagnosisModel:
         self.outside = outside_profile_matrix(self.spec.tokens, self.catalog[: self.n_common])
         self.profile_penalty = float(read_json(model_dir / "common-profile.json")["penalty"])
 
-    def parts(self, req: Request):
+    def common_part(self, req: Request) -> tuple[np.ndarray, np.ndarray]:
+        """P_common over the common diseases, and the questionnaire answers the request switches on."""
         closure = closure_of(req.observed, self.matrices.full_ancestors)
         x = self.spec.vector(req, closure, self.ordinal)
         common = apply_profile_penalty(
             self.common.predict_proba(x[None, :])[0], req.tokens, self.outside, self.profile_penalty
         )
+        return common, x[: len(self.spec.tokens)]
+
+    def suspicion_of(
+        self, orphan_scores: np.ndarray, common: np.ndarray, req: Request, evidence: np.ndarray
+    ) -> float:
+        return self.suspicion(suspicion_features(orphan_scores, common, req, evidence, self.covered))
+
+    def parts(self, req: Request):
+        common, evidence = self.common_part(req)
         scores = self.scorer.scores(req.observed, req.excluded, req.age, req.sex)
         orphan = self.scorer.probabilities(req.observed, req.excluded, req.age, req.sex)
-        evidence = x[: len(self.spec.tokens)]
-        s = self.suspicion(suspicion_features(scores, common, req, evidence, self.covered))
-        return common, orphan, scores, s
+        return common, orphan, scores, self.suspicion_of(scores, common, req, evidence)
 
     def predict(self, req: Request) -> tuple[np.ndarray, float]:
         common, orphan, _, s = self.parts(req)

@@ -20,7 +20,6 @@ from common.diagnosis_model import DiagnosisModel
 from common.disease_split import is_tuning_disease
 from common.features import Request
 from common.io import read_json, write_json
-from common.orphan_model import OrphanScorer
 from common.records import RecordEncoder, diagnosis_index, holdout_split, load_records
 from common.simulate import FEW_FINDINGS, Noise, simulate_cases
 from evaluate import gate
@@ -28,6 +27,7 @@ from evaluate.drift import drift_baseline
 from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
 from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline
 from evaluate.report import render_report
+from evaluate.served_list import timesplit_ranks
 from evaluate.vignettes import read_vignettes
 from train.orphan_tuning import timesplit_cases, timesplit_matrices
 
@@ -196,17 +196,20 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         split = {n: read_json(split_dir / f"{n}.json") for n in ("vocabulary", "catalog", "cases")}
         _, _, cases = timesplit_cases(split, tuning=False)
         m = timesplit_matrices(split, model.params)
-        scorer, idx = OrphanScorer(m, model.params), {d: i for i, d in enumerate(m.disease_ids)}
-        ts_ranks = [
-            rank_of(scorer.scores(c.observed, c.excluded, c.age, c.sex), idx.get(c.disease_id, -1))
-            for c in cases
-        ]
+        ts_ranks, combined_ranks = timesplit_ranks(model, split, m, cases, vindex)
         ts = ranking_metrics(ts_ranks)
-        ts["inCatalog"] = sum(1 for c in cases if c.disease_id in idx)
+        known = set(m.disease_ids)
+        ts["inCatalog"] = sum(1 for c in cases if c.disease_id in known)
         ts["note"] = (
             "orphan ranker on the 2024 release, cases from publications it never cited (reporting half)"
         )
         orphan["timesplit"] = ts
+        combined = ranking_metrics(combined_ranks)
+        combined["note"] = (
+            "the same cases on the combined differential: this run's common model and orphan suspicion mixed with "
+            "the 2024 ranker, as the service mixes its own"
+        )
+        orphan["timesplitCombined"] = combined
         baseline = evaluate_baseline(
             PhenomizerBaseline(split["vocabulary"], split["catalog"], m.full_ancestors), cases
         )

@@ -89,6 +89,8 @@ def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     assert m["common"]["kaggle"]["n"] == m["common"]["kaggleHalfFindings"]["n"] == 1
     assert m["gate"]["passed"] is (m["common"]["complete"]["top1"] >= 0.5)
     assert "timesplit" in m["orphan"] or "simulated" in m["orphan"]
+    # the time-split reporting half on the served (combined) list too (none on the tiny data: see below)
+    assert m["orphan"]["timesplitCombined"]["n"] == m["orphan"]["timesplit"]["n"]
     # the same simulated diseases with about four findings each, the page's main use
     assert m["orphan"]["simulatedFewFindings"]["n"] == m["orphan"]["simulated"]["n"] > 0
     # the vendored vignettes need the real release: on the tiny vocabulary each is left out with its reason
@@ -113,3 +115,49 @@ def test_simulated_evaluation_uses_reporting_diseases_and_says_when_it_cannot():
     assert all(not is_tuning_disease(ids[i]) for i in picked)
     tuning_only = [o for o in orphans if is_tuning_disease(o["id"])]
     assert evaluation_diseases(tuning_only) == (list(range(len(tuning_only))), True)
+
+
+class _StubModel:
+    """The two parts of DiagnosisModel that combined_rank uses: two common diseases and a fixed suspicion."""
+
+    def __init__(self, suspicion: float):
+        self.s = suspicion
+
+    def common_part(self, request):
+        return np.array([0.9, 0.1]), np.zeros(1)
+
+    def suspicion_of(self, orphan_scores, common, request, evidence):
+        return self.s
+
+
+def test_combined_rank_counts_the_common_diseases_the_service_would_list_above():
+    from common.features import Request
+    from evaluate.served_list import combined_rank
+
+    orphan = np.array([0.5, 0.3, 0.2])
+    req = Request([0])
+    # GIVEN an even suspicion THEN the likelier common disease (0.45) ranks above the orphan at 0.5 * 0.3
+    assert combined_rank(_StubModel(0.5), req, np.log(orphan), orphan, 1) == 3.0
+    # GIVEN a strong suspicion THEN only the orphan ranked above it does
+    assert combined_rank(_StubModel(0.99), req, np.log(orphan), orphan, 1) == 2.0
+    # AND a disease outside the ranker's catalog is a miss
+    assert combined_rank(_StubModel(0.99), req, np.log(orphan), orphan, -1) == float("inf")
+
+
+def test_timesplit_cases_rank_on_the_served_list_no_higher_than_by_the_ranker_alone(tiny_run):
+    from common.diagnosis_model import DiagnosisModel
+    from common.io import read_json
+    from evaluate.served_list import timesplit_ranks
+    from train.orphan_tuning import timesplit_cases, timesplit_matrices
+
+    model = DiagnosisModel(tiny_run["kb"], tiny_run["model"])
+    split = {
+        n: read_json(tiny_run["kb"] / "timesplit" / f"{n}.json") for n in ("vocabulary", "catalog", "cases")
+    }
+    # the tiny release's one case is of a tuning disease; EvaluateModel scores the reporting half the same way
+    _, _, cases = timesplit_cases(split, tuning=True)
+    vindex = {t["id"]: i for i, t in enumerate(model.vocabulary["terms"])}
+    alone, combined = timesplit_ranks(model, split, timesplit_matrices(split, model.params), cases, vindex)
+    assert len(alone) == len(combined) == 1
+    # THEN the disease is found, and the common diseases the service lists can only push it down
+    assert 1 <= alone[0] <= combined[0] < float("inf")

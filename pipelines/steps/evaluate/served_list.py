@@ -1,0 +1,60 @@
+"""Where a literature case's disease lands in the list the service returns, when the orphan side is the time-split
+(2024) ranker: the run's common model and orphan suspicion mixed with it as the served model mixes its own.
+
+The time-split cases can only be scored by a ranker that never saw them, the one built on the 2024 release; the
+common side and the suspicion have no such leakage (they never see HPO annotations' publications), so the run's own
+are used. Clinicians and the external measure read the combined list, where a common disease can take a rank.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from common.diagnosis_model import DiagnosisModel
+from common.features import Request
+from common.orphan_model import OrphanMatrices, OrphanScorer
+from common.simulate import Case
+from evaluate.metrics import rank_of
+
+
+def combined_rank(
+    model: DiagnosisModel,
+    request: Request,
+    orphan_scores: np.ndarray,
+    orphan_probs: np.ndarray,
+    truth: int,
+) -> float:
+    """1-based rank of orphan disease ``truth`` (an index into ``orphan_probs``) in the combined differential, ties
+    counted against it as ``evaluate/metrics.rank_of`` does. ``request`` holds the case in this run's vocabulary (the
+    common model's input); the orphan scores and probabilities are the other ranker's for the same case."""
+    if truth < 0:
+        return float("inf")
+    common, evidence = model.common_part(request)
+    s = model.suspicion_of(orphan_scores, common, request, evidence)
+    p_truth = s * float(orphan_probs[truth])
+    above_orphan = int((orphan_probs >= orphan_probs[truth]).sum())
+    above_common = int(((1.0 - s) * common >= p_truth).sum())
+    return float(above_orphan + above_common)
+
+
+def timesplit_ranks(
+    model: DiagnosisModel, split: dict, matrices: OrphanMatrices, cases: list[Case], vindex: dict[str, int]
+) -> tuple[list[float], list[float]]:
+    """Each case's rank by the time-split ranker alone and on the combined list. ``cases`` index the split's
+    vocabulary; the common model reads them in this run's (``vindex``), terms it no longer has left out."""
+    scorer = OrphanScorer(matrices, model.params)
+    index = {d: i for i, d in enumerate(matrices.disease_ids)}
+    terms = [t["id"] for t in split["vocabulary"]["terms"]]
+
+    def served(ids: list[int]) -> list[int]:
+        return [vindex[terms[t]] for t in ids if terms[t] in vindex]
+
+    alone, combined = [], []
+    for c in cases:
+        truth = index.get(c.disease_id, -1)
+        scores = scorer.scores(c.observed, c.excluded, c.age, c.sex)
+        alone.append(rank_of(scores, truth))
+        probs = scorer.probabilities(c.observed, c.excluded, c.age, c.sex)
+        request = Request(served(c.observed), served(c.excluded), [], c.age, c.sex)
+        combined.append(combined_rank(model, request, scores, probs, truth))
+    return alone, combined
