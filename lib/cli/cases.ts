@@ -1,7 +1,7 @@
 /**
  * Labeled cases for `dxops evaluate`, read from the formats the platform ingests: DDXPlus patient CSV, GA4GH
- * Phenopacket v2 JSON (a file, an array, JSON Lines or a directory tree of files) and the Kaggle symptom CSV. A case whose
- * file entry cannot be read is reported with its reason, never dropped silently.
+ * Phenopacket v2 JSON (a file, an array, JSON Lines or a directory tree of files) and the Kaggle symptom CSV. A
+ * case whose file entry cannot be read is reported with its reason, never dropped silently.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

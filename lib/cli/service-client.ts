@@ -38,10 +38,9 @@ export function diagnose(url: string, token: string | undefined, input: Diagnosi
   return postDiagnosis(url, token, JSON.stringify(body));
 }
 
-/** Whether the served catalog has the disease (`GET /v1/diseases/{id}`: 200 or 404). */
 /**
- * The id the service serves `id` under (itself, or the OMIM entry an Orphanet/DECIPHER twin is folded into), or
- * undefined when the catalog does not know it.
+ * The id the service serves `id` under (`GET /v1/diseases/{id}`: itself, or the OMIM entry an Orphanet/DECIPHER
+ * twin is folded into), or undefined when the catalog does not know it (404, or 400 for an id of no known prefix).
  */
 export async function servedDiseaseId(url: string, token: string | undefined, id: string): Promise<string | undefined> {
   const res = await call(url, token, `/v1/diseases/${encodeURIComponent(id)}`, { method: 'GET' });

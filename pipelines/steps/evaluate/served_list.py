@@ -1,9 +1,9 @@
 """Where a literature case's disease lands in the list the service returns, when the orphan side is the time-split
 (2024) ranker: the run's common model and orphan suspicion mixed with it as the served model mixes its own.
 
-The time-split cases can only be scored by a ranker that never saw them, the one built on the 2024 release; the
-common side and the suspicion have no such leakage (they never see HPO annotations' publications), so the run's own
-are used. Clinicians and the external measure read the combined list, where a common disease can take a rank.
+The time-split cases can only be scored by a ranker that never saw them, the one built on the 2024 release. The
+common model never reads HPO annotations and the suspicion learns six case-level features from simulated patients,
+so the run's own are used. Clinicians and the external measure read the combined list, where a common disease can take a rank.
 """
 
 from __future__ import annotations
