@@ -24,12 +24,19 @@ def suspicion_features(
     req: Request,
     evidence: np.ndarray,
     covered: np.ndarray,
+    support: np.ndarray,
 ) -> np.ndarray:
     """``covered[t]`` is 1 when term t switches on a questionnaire answer (CommonFeatureSpec.covered_terms): the
     share of the findings the common model can read at all. A DDXPlus patient's findings all come from its answers;
-    a rare-disease patient's mostly do not (a seizure reads as a questionnaire answer, microcephaly does not)."""
+    a rare-disease patient's mostly do not (a seizure reads as a questionnaire answer, microcephaly does not).
+
+    ``support[t, c]`` is 1 when common disease c's profile explains term t (``common_support``): the last feature is
+    the common model's probability mass on diseases that explain each finding, averaged over the findings. A lone
+    seizure reads as a questionnaire answer, yet the common model spreads it over diseases none of which has it
+    (sarcoidosis, the one that does, gets 0.6 %): coverage alone called that patient common."""
     n_obs = len(req.observed)
     coverage = float(covered[req.observed].mean()) if n_obs else 1.0
+    explained = float((support[req.observed] @ common_probs).mean()) if n_obs else 1.0
     return np.array(
         [
             float(orphan_scores.max()) / max(1, n_obs),
@@ -38,9 +45,25 @@ def suspicion_features(
             np.log1p(float(evidence.sum())),
             np.log1p(len(req.tokens)),
             coverage,
+            explained,
         ],
         np.float32,
     )
+
+
+def common_support(vocabulary: dict, common: list[dict], matrices: OrphanMatrices) -> np.ndarray:
+    """[T + 1, C] float32: 1 where common disease c explains term t as the orphan ranker matches a finding, t or one
+    of its ancestors within ``max_up`` levels (too general ones left out) at or above a term of c's profile. The
+    last row, all zeros, is the padding index of the exported graph's observed input."""
+    index = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
+    n_terms = len(vocabulary["terms"])
+    at_or_above = np.zeros((n_terms + 1, len(common)), bool)
+    for c, disease in enumerate(common):
+        for p in disease["phenotypes"]:
+            if p["id"] in index:
+                at_or_above[matrices.full_ancestors[index[p["id"]]], c] = True
+    # ancestors[t] lists t and its matchable ancestors, padded with n_terms (the all-zero row)
+    return at_or_above[matrices.ancestors].any(axis=1).astype(np.float32)
 
 
 @dataclass
@@ -71,6 +94,7 @@ class DiagnosisModel:
         self.suspicion = Suspicion(np.array(sus["coef"], np.float32), sus["intercept"])
         self.n_common = sum(1 for d in self.catalog if d["category"] == "common")
         self.covered = self.spec.covered_terms(self.matrices.full_ancestors)
+        self.support = common_support(self.vocabulary, self.catalog[: self.n_common], self.matrices)
         self.outside = outside_profile_matrix(self.spec.tokens, self.catalog[: self.n_common])
         self.profile_penalty = float(read_json(model_dir / "common-profile.json")["penalty"])
 
@@ -86,7 +110,9 @@ class DiagnosisModel:
     def suspicion_of(
         self, orphan_scores: np.ndarray, common: np.ndarray, req: Request, evidence: np.ndarray
     ) -> float:
-        return self.suspicion(suspicion_features(orphan_scores, common, req, evidence, self.covered))
+        return self.suspicion(
+            suspicion_features(orphan_scores, common, req, evidence, self.covered, self.support)
+        )
 
     def parts(self, req: Request):
         common, evidence = self.common_part(req)

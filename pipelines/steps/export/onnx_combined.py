@@ -118,7 +118,7 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     )
     orphan_probs = g.op("Reshape", [orphan_probs, g.const([-1], "m1", np.int64)])
 
-    # --- orphan suspicion: logistic regression over six summary features (see common/diagnosis_model.py)
+    # --- orphan suspicion: logistic regression over seven summary features (see common/diagnosis_model.py)
     n_obs = g.op(
         "ReduceSum",
         [g.op("Cast", [g.op("Less", ["observed", g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)],
@@ -142,7 +142,26 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
         "Div",
         [g.op("Add", [n_covered, no_obs]), g.op("Max", [n_obs, g.const(np.float32([1]), "one_v7")])],
     )
-    feats = g.op("Concat", [f0, f1, f2, f3, f4, f5], axis=0)
+    # f6: the common probability mass on diseases that explain each observed term, averaged (1 without observed
+    # terms); the support table is 0/1, stored as uint8 (a quarter of float32) and its padding row is zeros
+    support = g.const(model.support.astype(np.uint8), "common_support")
+    per_term = g.op(
+        "MatMul", [g.op("Cast", [g.op("Gather", [support, "observed"])], to=TensorProto.FLOAT), common_probs]
+    )
+    f6 = g.op(
+        "Add",
+        [
+            g.op(
+                "Div",
+                [
+                    g.op("ReduceSum", [per_term], keepdims=1),
+                    g.op("Max", [n_obs, g.const(np.float32([1]), "one_v8")]),
+                ],
+            ),
+            no_obs,
+        ],
+    )
+    feats = g.op("Concat", [f0, f1, f2, f3, f4, f5, f6], axis=0)
     logit = g.op(
         "Add",
         [

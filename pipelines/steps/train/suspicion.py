@@ -14,10 +14,13 @@ from common.diagnosis_model import Suspicion, suspicion_features
 from common.features import Request
 
 
-def fit_suspicion(common_parts, orphan_parts, covered: np.ndarray, seed: int) -> Suspicion:
+def fit_suspicion(
+    common_parts, orphan_parts, covered: np.ndarray, support: np.ndarray, seed: int
+) -> Suspicion:
     """``*_parts``: lists of (orphan scores, common probabilities, request, evidence vector); ``covered``: the
-    vocabulary terms that switch on a questionnaire answer (CommonFeatureSpec.covered_terms)."""
-    x = [suspicion_features(*p, covered) for p in common_parts + orphan_parts]
+    vocabulary terms that switch on a questionnaire answer (CommonFeatureSpec.covered_terms); ``support``: which
+    common diseases explain each term (common/diagnosis_model.common_support)."""
+    x = [suspicion_features(*p, covered, support) for p in common_parts + orphan_parts]
     y = [0] * len(common_parts) + [1] * len(orphan_parts)
     model = LogisticRegression(C=1.0, max_iter=1000, random_state=seed, class_weight="balanced").fit(
         np.vstack(x), y

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import joblib
 import numpy as np
 
+from common.diagnosis_model import common_support
 from common.disease_split import is_tuning_disease
 from common.features import Request, closure_of
 from common.io import read_json, write_json
@@ -135,6 +136,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     ordm = spec.ordinal_matrix()
     outside = outside_profile_matrix(spec.tokens, catalog[:n_common])
     covered = spec.covered_terms(matrices.full_ancestors)
+    support = common_support(vocabulary, catalog[:n_common], matrices)
 
     def common_probs(x: np.ndarray, req: Request) -> np.ndarray:
         return apply_profile_penalty(common.predict_proba(x[None])[0], req.tokens, outside, PROFILE_PENALTY)
@@ -177,7 +179,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
                 x[: len(spec.tokens)],
             )
         )
-    suspicion = fit_suspicion(common_parts, orphan_parts, covered, seed)
+    suspicion = fit_suspicion(common_parts, orphan_parts, covered, support, seed)
 
     out.mkdir(parents=True, exist_ok=True)
     joblib.dump(common, out / "common-model.joblib")
