@@ -44,12 +44,9 @@ export function diagnose(url: string, token: string | undefined, input: Diagnosi
  */
 export async function servedDiseaseId(url: string, token: string | undefined, id: string): Promise<string | undefined> {
   const res = await call(url, token, `/v1/diseases/${encodeURIComponent(id)}`, { method: 'GET' });
-  if (res.status === 404 || res.status === 400) {
-    await res.arrayBuffer();
-    return undefined;
-  }
   if (!res.ok) {
     await res.arrayBuffer();
+    if (res.status === 404 || res.status === 400) return undefined;
     throw new CliError(`the service answered ${res.status} for disease ${id}`);
   }
   return ((await res.json()) as { id: string }).id;

@@ -315,7 +315,11 @@ class OrphanScorer:
         return self.p.weights() @ self.features(observed, excluded, age, sex)
 
     def probabilities(self, observed, excluded, age, sex) -> np.ndarray:
-        s = self.scores(observed, excluded, age, sex) / self.p.temperature
+        return self.softmax(self.scores(observed, excluded, age, sex))
+
+    def softmax(self, scores: np.ndarray) -> np.ndarray:
+        """P(d | orphan) from the scores already computed for a case (scoring is the costly part)."""
+        s = scores / self.p.temperature
         s = s - s.max()
         e = np.exp(s)
         return e / e.sum()

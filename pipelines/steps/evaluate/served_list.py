@@ -54,7 +54,7 @@ def timesplit_ranks(
         truth = index.get(c.disease_id, -1)
         scores = scorer.scores(c.observed, c.excluded, c.age, c.sex)
         alone.append(rank_of(scores, truth))
-        probs = scorer.probabilities(c.observed, c.excluded, c.age, c.sex)
+        probs = scorer.softmax(scores)
         request = Request(served(c.observed), served(c.excluded), [], c.age, c.sex)
         combined.append(combined_rank(model, request, scores, probs, truth))
     return alone, combined

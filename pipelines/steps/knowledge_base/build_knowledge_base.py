@@ -12,7 +12,6 @@ out tuning cases) when ``hpo/older/`` exists.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -74,25 +73,14 @@ def direct_only_tokens(
 
 def read_evidence_mapping(mappings_dir: Path, resolve) -> tuple[dict[str, str], set[str]]:
     """DDXPlus evidence token -> current HPO id, from the reviewed mapping file (rows with match 'none' skipped), and
-    the tokens whose row says ``broader`` (``direct_only_tokens``)."""
+    the tokens whose row says ``broader`` (``direct_only_tokens``). The Ingest step's parser reads it, so a bad row
+    fails with its file and line here too."""
     path = latest(mappings_dir, "ddxplus-evidences-to-hpo.v*.csv", required=False)
     if path is None:
         return {}, set()
-    mapping, broader = {}, set()
-    with open(path, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            key = next(iter(row.values())).strip()
-            hpo = (row.get("hpo_id") or "").strip()
-            match = (row.get("match") or "").strip().lower()
-            if not hpo or match == "none":
-                continue
-            current = resolve(hpo)
-            if current is None:
-                raise ValueError(f"{path.name}: {key} maps to {hpo}, which is not in the HPO release")
-            mapping[key] = current
-            if match == "broader":
-                broader.add(key)
-    return mapping, broader
+    text = path.read_text(encoding="utf-8")
+    mapping = {k: v for k, v in parse_term_mapping(text, path.name, resolve).items() if v is not None}
+    return mapping, broader_keys(text) & set(mapping)
 
 
 def build(reference: Path, out: Path) -> dict:

@@ -86,10 +86,11 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
 
     log("tuning the orphan ranker on simulated patients and time-split literature cases")
     orphans = [d for d in catalog if d["category"] == "orphan"]
+    tuning_diseases = orphan_sample(orphans, sim_diseases, seed)
     sim = simulate_cases(
         orphans,
         vocabulary,
-        orphan_sample(orphans, sim_diseases, seed),
+        tuning_diseases,
         1,
         Noise(),
         seed + SIM_TUNE_SEED_OFFSET,
@@ -98,7 +99,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     few = simulate_cases(
         orphans,
         vocabulary,
-        orphan_sample(orphans, sim_diseases, seed),
+        tuning_diseases,
         1,
         FEW_FINDINGS,
         seed + SIM_FEW_SEED_OFFSET,
