@@ -15,7 +15,7 @@ import numpy as np
 from common.features import CommonFeatureSpec, Request, closure_of
 from common.io import read_json
 from common.orphan_model import OrphanMatrices, OrphanParams, OrphanScorer, build_matrices
-from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
+from common.questionnaire_profile import QuestionnaireProfile
 
 
 def suspicion_features(
@@ -95,17 +95,20 @@ class DiagnosisModel:
         self.n_common = sum(1 for d in self.catalog if d["category"] == "common")
         self.covered = self.spec.covered_terms(self.matrices.full_ancestors)
         self.support = common_support(self.vocabulary, self.catalog[: self.n_common], self.matrices)
-        self.outside = outside_profile_matrix(self.spec.tokens, self.catalog[: self.n_common])
-        self.profile_penalty = float(read_json(model_dir / "common-profile.json")["penalty"])
+        profile = read_json(model_dir / "common-profile.json")
+        self.profile = QuestionnaireProfile.build(
+            self.spec.tokens,
+            self.catalog[: self.n_common],
+            float(profile["penalty"]),
+            float(profile.get("nestedPenalty", 0.0)),  # a package from before the nested term: none
+        )
 
     def common_part(self, req: Request) -> tuple[np.ndarray, np.ndarray]:
         """P_common over the common diseases, and the questionnaire answers the request switches on."""
         closure = closure_of(req.observed, self.matrices.full_ancestors)
         x = self.spec.vector(req, closure, self.ordinal)
-        common = apply_profile_penalty(
-            self.common.predict_proba(x[None, :])[0], req.tokens, self.outside, self.profile_penalty
-        )
-        return common, x[: len(self.spec.tokens)]
+        evidence = x[: len(self.spec.tokens)]
+        return self.profile.apply(self.common.predict_proba(x[None, :])[0], req.tokens, evidence), evidence
 
     def suspicion_of(
         self, orphan_scores: np.ndarray, common: np.ndarray, req: Request, evidence: np.ndarray

@@ -89,12 +89,24 @@ class CommonFeatureSpec:
                 mat[index[f"{code}{TOKEN_SEP}{v}"], j] = v / top
         return mat
 
+    def explained_terms(self, given_tokens: list[int]) -> set[int]:
+        """The mapped terms some given questionnaire answer maps to."""
+        given = set(given_tokens)
+        return {t for t, k in zip(self.mapped_terms, self.mapped_tokens, strict=True) if k in given}
+
     def evidence_vector(self, req: Request, closure: set[int]) -> np.ndarray:
+        """The given answers, plus the answers the observed terms stand for.
+
+        A term that a given answer already maps to switches nothing else on: the patient answered that part of the
+        questionnaire, and the term is that answer's own phenotype (ingestion adds it). Chest pain is the phenotype
+        of nine answers (pain locations, and pain at rest, which only unstable angina produces); switching them all
+        on for every patient who reported upper-chest pain made stable angina look unstable."""
         ev = np.zeros(len(self.tokens), np.float32)
         ev[req.tokens] = 1.0
         observed = set(req.observed)
+        explained = self.explained_terms(req.tokens)
         for term, tok, direct in zip(self.mapped_terms, self.mapped_tokens, self.direct_flags(), strict=True):
-            if term in (observed if direct else closure):
+            if term not in explained and term in (observed if direct else closure):
                 ev[tok] = 1.0
         return ev
 

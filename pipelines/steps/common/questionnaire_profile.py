@@ -1,17 +1,25 @@
-"""What the DDXPlus knowledge base says about a questionnaire answer that a condition never produces.
+"""What the DDXPlus knowledge base says about questionnaire answers a condition never produces, or should have.
 
 Each DDXPlus condition lists the evidences (symptoms and antecedents) it can produce; none of the 1,828 vendored
 patients has an answer outside their condition's list. A logistic regression learns that only softly from ~28
 patients per condition, and evidence dropout teaches it that a missing answer says little, so it confuses pairs whose
 lists nest (chronic rhinosinusitis's evidences are a subset of acute rhinosinusitis's, stable angina's of unstable
-angina's) even when the patient gave an answer only the larger condition produces. The common model's probabilities
-are therefore multiplied by exp(-penalty) per given answer outside each condition's list, then renormalized:
-softmax(logits - penalty * outside_count). Only answers given to the questionnaire count: answers switched on by
-HPO terms (docs/model.md) are not evidence that the patient was asked, and a clinician's extra findings must not
-veto a condition.
+angina's). Two terms, both from the lists alone, correct its log-probabilities:
+
+- **outside**: ``penalty`` per given answer outside a condition's list (fever rules chronic rhinosinusitis out);
+- **nested**: when one condition's list is a strict subset of another's and the patient answered within the smaller
+  list but gave none of the larger condition's own evidences, ``nested_penalty`` on the larger condition. Every
+  vendored unstable-angina patient has rest pain, sweating, nausea or worsening; none of the stable ones has any.
+  With half the answers gone the larger condition keeps a finite score: the term shifts the odds, it does not veto.
+
+Only answers given to the questionnaire say that the patient was asked: answers switched on by HPO terms
+(docs/model.md) count as present evidence, never as the questionnaire having been taken, and a clinician's extra
+findings must not veto a condition.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,20 +42,65 @@ def outside_profile_matrix(tokens: list[str], common_diseases: list[dict]) -> np
     return mat
 
 
-def apply_profile_penalty(
-    probabilities: np.ndarray, given_tokens: list[int], outside: np.ndarray, penalty: float
-) -> np.ndarray:
-    """The common model's probabilities for one request, with answers outside a condition's profile penalized.
+def nested_pairs(common_diseases: list[dict]) -> list[tuple[int, int]]:
+    """(smaller, larger) positions of the conditions whose evidence list is a strict subset of another's."""
+    lists = [set(d["evidences"]) if d.get("evidences") else None for d in common_diseases]
+    return [
+        (a, b)
+        for a, small in enumerate(lists)
+        for b, large in enumerate(lists)
+        if small is not None and large is not None and small < large
+    ]
 
-    The same arithmetic as the exported graph: softmax(log p - penalty * (count - min count)). In log space the
-    most probable condition always keeps a finite score, so the result cannot underflow to 0/0 however many answers
-    miss; counting from the smallest count keeps float32 precision when every condition misses many."""
-    if not given_tokens or penalty == 0.0:
-        return probabilities.astype(np.float32)
-    given = np.zeros(outside.shape[0], np.float32)
-    given[given_tokens] = 1.0
-    counts = given @ outside
-    with np.errstate(divide="ignore"):
-        z = np.log(probabilities.astype(np.float32)) - np.float32(penalty) * (counts - counts.min())
-    z = np.exp(z - z.max())
-    return (z / z.sum()).astype(np.float32)
+
+@dataclass
+class QuestionnaireProfile:
+    outside: np.ndarray  # [tokens, conditions] 1: the token's evidence is outside the condition's list
+    asked: np.ndarray  # [tokens, pairs] 1: the token's evidence is in the pair's smaller list
+    own: np.ndarray  # [tokens, pairs] 1: the token's evidence is in the larger list only
+    larger: np.ndarray  # [pairs, conditions] one-hot: the pair's larger condition
+    penalty: float
+    nested_penalty: float
+
+    @classmethod
+    def build(
+        cls, tokens: list[str], common_diseases: list[dict], penalty: float, nested_penalty: float
+    ) -> QuestionnaireProfile:
+        codes = [t.split(TOKEN_SEP)[0] for t in tokens]
+        pairs = nested_pairs(common_diseases)
+        asked = np.zeros((len(tokens), len(pairs)), np.float32)
+        own = np.zeros_like(asked)
+        larger = np.zeros((len(pairs), len(common_diseases)), np.float32)
+        for j, (a, b) in enumerate(pairs):
+            small, large = set(common_diseases[a]["evidences"]), set(common_diseases[b]["evidences"])
+            asked[:, j] = [1.0 if c in small else 0.0 for c in codes]
+            own[:, j] = [1.0 if c in large - small else 0.0 for c in codes]
+            larger[j, b] = 1.0
+        return cls(
+            outside_profile_matrix(tokens, common_diseases), asked, own, larger, penalty, nested_penalty
+        )
+
+    def nested_hits(self, given: np.ndarray, evidence: np.ndarray) -> np.ndarray:
+        """[conditions]: how many pairs' rule the request triggers against each larger condition."""
+        hit = (given @ self.asked > 0) & ~(evidence @ self.own > 0)
+        return hit.astype(np.float32) @ self.larger
+
+    def apply(self, probabilities: np.ndarray, given_tokens: list[int], evidence: np.ndarray) -> np.ndarray:
+        """The common model's probabilities for one request with both terms applied; ``evidence`` is the request's
+        evidence vector (given answers and the ones its HPO terms switch on).
+
+        The same arithmetic as the exported graph: softmax(log p - penalty * (count - min count) - nested penalty *
+        hits). In log space the most probable condition keeps a finite score, so the result cannot underflow to
+        0/0 however many answers miss; counting from the smallest count keeps float32 precision when every
+        condition misses many."""
+        if not given_tokens or (self.penalty == 0.0 and self.nested_penalty == 0.0):
+            return probabilities.astype(np.float32)
+        given = np.zeros(self.outside.shape[0], np.float32)
+        given[given_tokens] = 1.0
+        counts = given @ self.outside
+        cost = np.float32(self.penalty) * (counts - counts.min())
+        cost = cost + np.float32(self.nested_penalty) * self.nested_hits(given, evidence.astype(np.float32))
+        with np.errstate(divide="ignore"):
+            z = np.log(probabilities.astype(np.float32)) - cost
+        z = np.exp(z - z.max())
+        return (z / z.sum()).astype(np.float32)

@@ -27,16 +27,25 @@ def _common_graph(model: DiagnosisModel) -> onnx.ModelProto:
     return compose.add_prefix(converted, "common_")
 
 
-def _profile_penalty(g: GraphBuilder, model: DiagnosisModel, given: str) -> str:
-    """softmax(log p - penalty * (count - min count)), count = given answers outside each condition's evidence
-    list, as common/questionnaire_profile.py computes it."""
+def _profile_penalty(g: GraphBuilder, model: DiagnosisModel, given: str, evidence: str) -> str:
+    """softmax(log p - penalty * (count - min count) - nested penalty * hits), as
+    common/questionnaire_profile.py computes it."""
     probs = g.op("Reshape", ["common_probabilities", g.const([-1], "m1", np.int64)])
-    if model.profile_penalty == 0.0:
+    profile = model.profile
+    if profile.penalty == 0.0 and profile.nested_penalty == 0.0:
         return probs
-    counts = g.op("MatMul", [given, g.const(model.outside, "outside_profile")])
+    counts = g.op("MatMul", [given, g.const(profile.outside, "outside_profile")])
     counts = g.op("Sub", [counts, g.op("ReduceMin", [counts], keepdims=1)])
-    penalty = g.op("Mul", [counts, g.const(np.float32(model.profile_penalty), "profile_penalty")])
-    return g.op("Softmax", [g.op("Sub", [g.op("Log", [probs]), penalty])], axis=0)
+    cost = g.op("Mul", [counts, g.const(np.float32(profile.penalty), "profile_penalty")])
+    if profile.larger.shape[0] and profile.nested_penalty != 0.0:
+        zero = g.const(np.float32(0), "zero_n")
+        asked = g.op("Greater", [g.op("MatMul", [given, g.const(profile.asked, "nested_asked")]), zero])
+        own = g.op("Greater", [g.op("MatMul", [evidence, g.const(profile.own, "nested_own")]), zero])
+        hit = g.op("Cast", [g.op("And", [asked, g.op("Not", [own])])], to=TensorProto.FLOAT)
+        hits = g.op("MatMul", [hit, g.const(profile.larger, "nested_larger")])
+        nested = g.op("Mul", [hits, g.const(np.float32(profile.nested_penalty), "nested_penalty")])
+        cost = g.op("Add", [cost, nested])
+    return g.op("Softmax", [g.op("Sub", [g.op("Log", [probs]), cost])], axis=0)
 
 
 def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
@@ -61,11 +70,6 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
                 g.op("Mul", [only, g.const(direct, "map_direct")]),
             ],
         )
-    from_hpo = g.op(
-        "ScatterElements",
-        [zeros_e, g.const(np.array(spec.mapped_tokens, np.int64), "maptok"), mapped_on],
-        reduction="max",
-    )
     given = g.op(
         "Reshape",
         [
@@ -78,6 +82,22 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
             ),
             g.const([-1], "m1", np.int64),
         ],
+    )
+    # a term some given answer maps to switches nothing else on (common/features.py, evidence_vector)
+    maptok = g.const(np.array(spec.mapped_tokens, np.int64), "maptok")
+    explained = g.op(
+        "ScatterElements",
+        [g.const(np.zeros(n_terms, np.float32), "zeros_t"), mapterms, g.op("Gather", [given, maptok])],
+        reduction="max",
+    )
+    mapped_on = g.op(
+        "Mul",
+        [mapped_on, g.op("Sub", [g.const(np.float32(1), "one_s"), g.op("Gather", [explained, mapterms])])],
+    )
+    from_hpo = g.op(
+        "ScatterElements",
+        [zeros_e, maptok, mapped_on],
+        reduction="max",
     )
     ev = g.op("Max", [given, from_hpo], hint="evidence_effective")
     ev_row = g.op("Unsqueeze", [ev, g.const([0], "ax0", np.int64)])
@@ -108,7 +128,7 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
     g.nodes.append(
         helper.make_node("Concat", [ev_row, ordinal, tail], ["common_X"], axis=1, name="common_features")
     )
-    common_probs = _profile_penalty(g, model, given)
+    common_probs = _profile_penalty(g, model, given, ev)
 
     # --- orphan ranker
     scores = orphan_scores(g, m, model.params, "observed", "excluded", "age", "sex", closure)

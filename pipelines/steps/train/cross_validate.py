@@ -22,10 +22,10 @@ from sklearn.linear_model import LogisticRegression
 from common.features import closure_of
 from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, build_matrices
-from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
+from common.questionnaire_profile import QuestionnaireProfile
 from common.records import RecordEncoder, holdout_split, load_records
 from evaluate.evaluate import HALF_SEED, half_evidence
-from train.common_model import PROFILE_PENALTY, augment, featurize
+from train.common_model import NESTED_PENALTY, PROFILE_PENALTY, augment, featurize
 
 FOLDS = 4
 
@@ -45,7 +45,7 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
     )
     scored = np.array([r["source"] == "ddxplus" for r in train])
     full_ancestors = build_matrices(vocabulary, catalog, OrphanParams()).full_ancestors
-    outside = outside_profile_matrix(spec.tokens, catalog[:n_common])
+    profile = QuestionnaireProfile.build(spec.tokens, catalog[:n_common], PROFILE_PENALTY, NESTED_PENALTY)
     results = []
     for weight in weights:
         errors, n = {"complete": 0, "halfEvidence": 0}, 0
@@ -63,7 +63,7 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
                     probs = np.full(n_common, 1e-12)
                     x_req = spec.vector(req, closure_of(req.observed, full_ancestors))
                     probs[model.classes_] = model.predict_proba(x_req[None])[0]
-                    probs = apply_profile_penalty(probs / probs.sum(), req.tokens, outside, PROFILE_PENALTY)
+                    probs = profile.apply(probs / probs.sum(), req.tokens, x_req[: len(spec.tokens)])
                     errors[view] += int(int(np.argmax(probs)) != labels[i])
                 n += 1
         results.append({"c": c, "originalWeight": weight, "records": n, "errors": errors})

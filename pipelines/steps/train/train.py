@@ -24,10 +24,10 @@ from common.features import Request, closure_of
 from common.io import read_json, write_json
 from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
-from common.questionnaire_profile import apply_profile_penalty, outside_profile_matrix
+from common.questionnaire_profile import QuestionnaireProfile
 from common.records import RecordEncoder, holdout_split, load_records
 from common.simulate import FEW_FINDINGS, Case, Noise, simulate_cases
-from train.common_model import PROFILE_PENALTY, featurize, train_common
+from train.common_model import NESTED_PENALTY, PROFILE_PENALTY, featurize, train_common
 from train.orphan_tuning import (
     catalog_set,
     fit_temperature,
@@ -135,12 +135,12 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     log("fitting the orphan suspicion")
     scorer = OrphanScorer(matrices, params)
     ordm = spec.ordinal_matrix()
-    outside = outside_profile_matrix(spec.tokens, catalog[:n_common])
+    profile = QuestionnaireProfile.build(spec.tokens, catalog[:n_common], PROFILE_PENALTY, NESTED_PENALTY)
     covered = spec.covered_terms(matrices.full_ancestors)
     support = common_support(vocabulary, catalog[:n_common], matrices)
 
     def common_probs(x: np.ndarray, req: Request) -> np.ndarray:
-        return apply_profile_penalty(common.predict_proba(x[None])[0], req.tokens, outside, PROFILE_PENALTY)
+        return profile.apply(common.predict_proba(x[None])[0], req.tokens, x[: len(spec.tokens)])
 
     n = min(600, len(requests))
     common_parts = []
@@ -184,7 +184,9 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
 
     out.mkdir(parents=True, exist_ok=True)
     joblib.dump(common, out / "common-model.joblib")
-    write_json(out / "common-profile.json", {"penalty": PROFILE_PENALTY}, indent=2)
+    write_json(
+        out / "common-profile.json", {"penalty": PROFILE_PENALTY, "nestedPenalty": NESTED_PENALTY}, indent=2
+    )
     write_json(out / "orphan-params.json", params.to_dict(), indent=2)
     write_json(out / "suspicion.json", suspicion.to_dict(), indent=2)
     train_acc = float(

@@ -47,6 +47,15 @@ def test_a_token_mapped_through_a_broader_term_is_switched_on_by_that_term_only(
     assert SPEC.evidence_vector(Request([2]), {0, 1, 2}).tolist() == [1.0]
 
 
+def test_a_term_a_given_answer_maps_to_switches_no_other_answer_on():
+    # GIVEN "chest pain" (term 1), the phenotype of both an upper-chest location (token 0) and pain at rest (token 1)
+    spec = CommonFeatureSpec(["E_55_@_V_101", "E_14"], [], [1, 1], [0, 1])
+    # WHEN the patient answered the location: rest pain stays off, though ingestion added chest pain
+    assert spec.evidence_vector(Request([1], tokens=[0]), {0, 1}).tolist() == [1.0, 0.0]
+    # AND a clinician who enters chest pain alone still reaches both answers
+    assert spec.evidence_vector(Request([1]), {0, 1}).tolist() == [1.0, 1.0]
+
+
 def test_common_support_marks_the_common_diseases_whose_profile_explains_a_term(tiny_run):
     from common.diagnosis_model import DiagnosisModel
 

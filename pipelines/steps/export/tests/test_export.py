@@ -36,6 +36,13 @@ def test_onnx_matches_the_python_model_within_1e_5(tiny_run):
         Request([vocab["HP:0001631"]], [], [0, 1], 40.0, 2),
         Request([], [], [], -1.0, 0),
     ]
+    tok = {t: i for i, t in enumerate(model.spec.tokens)}
+    # the tiny catalog nests URTI's list in pneumonia's, and cough is the phenotype of two answers
+    assert model.profile.larger.shape[0] == 1 and model.profile.nested_penalty > 0
+    requests += [
+        Request([vocab["HP:0012735"]], [], [tok["E_4_@_V_2"]], 30.0, 1),  # the answer explains cough
+        Request([vocab["HP:0001945"]], [], [tok["E_1"], tok["E_2"]], 30.0, 2),  # within URTI's list only
+    ]
     for req in requests:
         expected, suspicion = model.predict(req)
         probs, susp = session.run(None, feeds(req, n_terms, n_tokens))
