@@ -154,6 +154,10 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
     }
     log(f"common: {len(reqs)} held-out records x {len(views)} views")
     common, calib, view_predictions = evaluate_views(model, views, truths, names)
+    # the clinician page leaves age and sex optional; reported apart, and kept out of the calibration pairs so the
+    # calibration error means what it meant before the view existed
+    no_demographics = [Request(q.observed, q.excluded, [], -1.0, 0) for q in reqs]
+    common.update(evaluate_views(model, {"phenotypesNoDemographics": no_demographics}, truths, names)[0])
     kaggle_recs = common_held_out("kaggle")
     if kaggle_recs:
         log(f"common: {len(kaggle_recs)} held-out Kaggle symptom sets")

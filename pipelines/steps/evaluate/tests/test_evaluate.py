@@ -84,7 +84,14 @@ def test_drift_bins_and_psi():
 
 def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     m = json.loads((tiny_run["evaluation"] / "evaluation.json").read_text())
-    assert set(m["common"]) == {"complete", "halfEvidence", "phenotypesOnly", "kaggle", "kaggleHalfFindings"}
+    assert set(m["common"]) == {
+        "complete",
+        "halfEvidence",
+        "phenotypesOnly",
+        "phenotypesNoDemographics",
+        "kaggle",
+        "kaggleHalfFindings",
+    }
     assert m["common"]["complete"]["n"] == 3  # DDXPlus only: the Kaggle sets are their own views
     assert m["common"]["kaggle"]["n"] == m["common"]["kaggleHalfFindings"]["n"] == 1
     assert m["gate"]["passed"] is (m["common"]["complete"]["top1"] >= 0.5)
