@@ -1,7 +1,8 @@
 """4-fold cross-validation of the common model on the training records only (the held-out quarter is never read).
 
-How C and ORIGINAL_WEIGHT in train/common_model.py were chosen: for each setting, the errors on DDXPlus training
-records with complete questionnaires and with half the answers removed, summed over the folds.
+How C, ORIGINAL_WEIGHT, NESTED_PENALTY and MASK_DEMOGRAPHICS in train/common_model.py were chosen: for each
+setting, the errors on DDXPlus training records with complete questionnaires, with half the answers removed, as HPO
+phenotypes only, and as phenotypes without age and sex, summed over the folds.
 
 Usage (after a pipeline run): python -m train.cross_validate --run-dir .dxops/runs/<run> --c 1 --weights 1,12
 """
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from common.features import closure_of
+from common.features import Request, closure_of
 from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, build_matrices
 from common.questionnaire_profile import QuestionnaireProfile
@@ -28,6 +29,7 @@ from evaluate.evaluate import HALF_SEED, half_evidence
 from train.common_model import NESTED_PENALTY, PROFILE_PENALTY, augment, featurize
 
 FOLDS = 4
+VIEWS = ("complete", "halfEvidence", "phenotypesOnly", "phenotypesNoDemographics")  # as EvaluateModel's
 
 
 def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], seed: int = 42) -> list[dict]:
@@ -48,7 +50,7 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
     profile = QuestionnaireProfile.build(spec.tokens, catalog[:n_common], PROFILE_PENALTY, NESTED_PENALTY)
     results = []
     for weight in weights:
-        errors, n = {"complete": 0, "halfEvidence": 0}, 0
+        errors, n = {view: 0 for view in VIEWS}, 0
         for f in range(FOLDS):
             fit = np.where(fold != f)[0]
             rng = np.random.default_rng(seed)
@@ -59,7 +61,14 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
             rng = np.random.default_rng(HALF_SEED)
             for i in np.where((fold == f) & scored)[0]:
                 half = half_evidence(requests[i], spec.tokens, evidences.get("hpo", {}), vindex, rng)
-                for view, req in (("complete", requests[i]), ("halfEvidence", half)):
+                q = requests[i]
+                views = (
+                    ("complete", q),
+                    ("halfEvidence", half),
+                    ("phenotypesOnly", Request(q.observed, q.excluded, [], q.age, q.sex)),
+                    ("phenotypesNoDemographics", Request(q.observed, q.excluded, [], -1.0, 0)),
+                )
+                for view, req in views:
                     probs = np.full(n_common, 1e-12)
                     x_req = spec.vector(req, closure_of(req.observed, full_ancestors))
                     probs[model.classes_] = model.predict_proba(x_req[None])[0]
