@@ -104,7 +104,7 @@ export const PARAMETERS: readonly ParameterDef[] = [
     name: 'QualityThresholds',
     type: 'String',
     defaultValue:
-      '{"commonTop1":0.95,"commonHalfEvidenceTop1":0.9,"orphanTop10":0.3,"maxRegression":0.02,"maxVignetteRegression":0.1}',
+      '{"commonTop1":0.99,"commonHalfEvidenceTop1":0.95,"orphanTop10":0.3,"maxRegression":0.02,"maxVignetteRegression":0.1}',
     description: 'quality gate thresholds (JSON)',
   },
   {
