@@ -101,6 +101,7 @@ class DiagnosisModel:
             self.catalog[: self.n_common],
             float(profile["penalty"]),
             float(profile.get("nestedPenalty", 0.0)),  # a package from before the nested term: none
+            profile.get("nestedTypicalAnswers"),
         )
 
     def common_part(self, req: Request) -> tuple[np.ndarray, np.ndarray]:

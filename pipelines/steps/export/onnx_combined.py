@@ -39,10 +39,26 @@ def _profile_penalty(g: GraphBuilder, model: DiagnosisModel, given: str, evidenc
     cost = g.op("Mul", [counts, g.const(np.float32(profile.penalty), "profile_penalty")])
     if profile.larger.shape[0] and profile.nested_penalty != 0.0:
         zero = g.const(np.float32(0), "zero_n")
-        asked = g.op("Greater", [g.op("MatMul", [given, g.const(profile.asked, "nested_asked")]), zero])
+        one = g.const(np.float32(1), "one_n")
+        codes_on = g.op("Min", [g.op("MatMul", [given, g.const(profile.codes, "nested_codes")]), one])
+        answered = g.op("MatMul", [codes_on, g.const(profile.asked, "nested_asked")])
+        asked = g.op("Greater", [answered, zero])
         own = g.op("Greater", [g.op("MatMul", [evidence, g.const(profile.own, "nested_own")]), zero])
         hit = g.op("Cast", [g.op("And", [asked, g.op("Not", [own])])], to=TensorProto.FLOAT)
-        hits = g.op("MatMul", [hit, g.const(profile.larger, "nested_larger")])
+        scale = g.op(
+            "Min",
+            [
+                g.op(
+                    "Add",
+                    [
+                        g.op("Mul", [answered, g.const(profile.per_answer, "nested_per_answer")]),
+                        g.const(profile.fixed, "nested_fixed"),
+                    ],
+                ),
+                one,
+            ],
+        )
+        hits = g.op("MatMul", [g.op("Mul", [hit, scale]), g.const(profile.larger, "nested_larger")])
         nested = g.op("Mul", [hits, g.const(np.float32(profile.nested_penalty), "nested_penalty")])
         cost = g.op("Add", [cost, nested])
     return g.op("Softmax", [g.op("Sub", [g.op("Log", [probs]), cost])], axis=0)

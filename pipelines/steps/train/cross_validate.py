@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from common.features import Request, closure_of
 from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, build_matrices
-from common.questionnaire_profile import QuestionnaireProfile
+from common.questionnaire_profile import QuestionnaireProfile, typical_answers
 from common.records import RecordEncoder, holdout_split, load_records
 from evaluate.evaluate import HALF_SEED, half_evidence
 from train.common_model import NESTED_PENALTY, PROFILE_PENALTY, augment, featurize
@@ -47,12 +47,17 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
     )
     scored = np.array([r["source"] == "ddxplus" for r in train])
     full_ancestors = build_matrices(vocabulary, catalog, OrphanParams()).full_ancestors
-    profile = QuestionnaireProfile.build(spec.tokens, catalog[:n_common], PROFILE_PENALTY, NESTED_PENALTY)
     results = []
     for weight in weights:
         errors, n = {view: 0 for view in VIEWS}, 0
         for f in range(FOLDS):
             fit = np.where(fold != f)[0]
+            typical = typical_answers(
+                spec.tokens, catalog[:n_common], [requests[i] for i in fit], [int(labels[i]) for i in fit]
+            )
+            profile = QuestionnaireProfile.build(
+                spec.tokens, catalog[:n_common], PROFILE_PENALTY, NESTED_PENALTY, typical
+            )
             rng = np.random.default_rng(seed)
             pairs = list(augment([requests[i] for i in fit], [int(labels[i]) for i in fit], rng, weight))
             x = featurize(spec, [p[0] for p in pairs], full_ancestors)

@@ -24,7 +24,7 @@ from common.features import Request, closure_of
 from common.io import read_json, write_json
 from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
-from common.questionnaire_profile import QuestionnaireProfile
+from common.questionnaire_profile import QuestionnaireProfile, typical_answers
 from common.records import RecordEncoder, holdout_split, load_records
 from common.simulate import FEW_FINDINGS, Case, Noise, simulate_cases
 from train.common_model import NESTED_PENALTY, PROFILE_PENALTY, featurize, train_common
@@ -135,7 +135,10 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     log("fitting the orphan suspicion")
     scorer = OrphanScorer(matrices, params)
     ordm = spec.ordinal_matrix()
-    profile = QuestionnaireProfile.build(spec.tokens, catalog[:n_common], PROFILE_PENALTY, NESTED_PENALTY)
+    typical = typical_answers(spec.tokens, catalog[:n_common], requests, labels)
+    profile = QuestionnaireProfile.build(
+        spec.tokens, catalog[:n_common], PROFILE_PENALTY, NESTED_PENALTY, typical
+    )
     covered = spec.covered_terms(matrices.full_ancestors)
     support = common_support(vocabulary, catalog[:n_common], matrices)
 
@@ -185,7 +188,9 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     out.mkdir(parents=True, exist_ok=True)
     joblib.dump(common, out / "common-model.joblib")
     write_json(
-        out / "common-profile.json", {"penalty": PROFILE_PENALTY, "nestedPenalty": NESTED_PENALTY}, indent=2
+        out / "common-profile.json",
+        {"penalty": PROFILE_PENALTY, "nestedPenalty": NESTED_PENALTY, "nestedTypicalAnswers": typical},
+        indent=2,
     )
     write_json(out / "orphan-params.json", params.to_dict(), indent=2)
     write_json(out / "suspicion.json", suspicion.to_dict(), indent=2)

@@ -1,6 +1,12 @@
 import numpy as np
 
-from common.questionnaire_profile import QuestionnaireProfile, nested_pairs, outside_profile_matrix
+from common.features import Request
+from common.questionnaire_profile import (
+    QuestionnaireProfile,
+    nested_pairs,
+    outside_profile_matrix,
+    typical_answers,
+)
 
 TOKENS = ["E_53", "E_55_@_V_89", "E_55_@_V_108", "E_91", "E_201"]
 # chronic's list is a subset of acute's: only acute produces fever (E_91)
@@ -9,8 +15,8 @@ CHRONIC = {"id": "DDXPLUS:chronic", "evidences": ["E_53", "E_55"]}
 OTHER = {"id": "DDXPLUS:other", "evidences": ["E_201"]}
 
 
-def profile(penalty=4.0, nested=0.0, diseases=(ACUTE, CHRONIC)):
-    return QuestionnaireProfile.build(TOKENS, list(diseases), penalty, nested)
+def profile(penalty=4.0, nested=0.0, diseases=(ACUTE, CHRONIC), typical=None):
+    return QuestionnaireProfile.build(TOKENS, list(diseases), penalty, nested, typical)
 
 
 def evidence_of(tokens):
@@ -85,3 +91,30 @@ def test_many_answers_outside_every_profile_do_not_underflow_to_nan():
     out = p.apply(np.array([0.4, 0.6], np.float32), list(range(400)), np.ones(400, np.float32))
     assert np.all(np.isfinite(out))
     assert np.allclose(out, [0.4, 0.6], atol=1e-6)
+
+
+def test_typical_answers_is_the_median_count_of_the_smaller_lists_evidences_its_patients_answered():
+    # GIVEN chronic patients answering 2, 2 and 1 of chronic's evidences (two E_55 values are one evidence), a
+    # chronic record without answers (a symptom-set twin), and an acute patient
+    requests = [
+        Request([], tokens=[0, 1, 2]),
+        Request([], tokens=[0, 2]),
+        Request([], tokens=[1]),
+        Request([]),
+    ]
+    requests.append(Request([], tokens=[0, 3]))
+    typical = typical_answers(TOKENS, [ACUTE, CHRONIC], requests, [1, 1, 1, 1, 0])
+    # THEN the record without answers does not count
+    assert typical == {"DDXPLUS:chronic|DDXPLUS:acute": 2.0}
+
+
+def test_the_nested_cost_grows_with_the_share_of_the_smaller_list_answered():
+    probs = np.array([0.7, 0.3], np.float32)
+    p = profile(penalty=0.0, nested=4.0, typical={"DDXPLUS:chronic|DDXPLUS:acute": 2.0})
+    # one of the two answers a chronic patient typically gives: half the cost
+    half = p.apply(probs, [1], evidence_of([1]))
+    assert np.isclose(half[0] / half[1], (0.7 / 0.3) * np.exp(-2.0), rtol=1e-4)
+    # both (two values of E_55 count once): the whole cost, and no more beyond it
+    for given in ([0, 1], [0, 1, 2]):
+        full = p.apply(probs, given, evidence_of(given))
+        assert np.isclose(full[0] / full[1], (0.7 / 0.3) * np.exp(-4.0), rtol=1e-4)

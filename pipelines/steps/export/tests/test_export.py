@@ -39,9 +39,11 @@ def test_onnx_matches_the_python_model_within_1e_5(tiny_run):
     tok = {t: i for i, t in enumerate(model.spec.tokens)}
     # the tiny catalog nests URTI's list in pneumonia's, and cough is the phenotype of two answers
     assert model.profile.larger.shape[0] == 1 and model.profile.nested_penalty > 0
+    assert model.profile.per_answer.tolist() == [0.5]  # URTI's patients answer both of its evidences
     requests += [
         Request([vocab["HP:0012735"]], [], [tok["E_4_@_V_2"]], 30.0, 1),  # the answer explains cough
         Request([vocab["HP:0001945"]], [], [tok["E_1"], tok["E_2"]], 30.0, 2),  # within URTI's list only
+        Request([], [], [tok["E_2"]], 30.0, 2),  # half of URTI's list: half the nested cost
     ]
     for req in requests:
         expected, suspicion = model.predict(req)
