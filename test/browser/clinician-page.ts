@@ -115,7 +115,12 @@ async function main(): Promise<void> {
       await text(page.locator('#review')),
       /Specialist review recommended: the top probability is .*below 70%/,
     );
+    // AND one finding carries the FEW_FINDINGS warning: the API's English message, the page's Spanish one
+    assert.match(await text(page.locator('#warnings')), /1 finding: with fewer than 3 the first candidate/);
     await page.screenshot({ path: join(SHOTS, 'clinician-page-en-review.png'), fullPage: true });
+    await page.getByRole('button', { name: 'ES', exact: true }).click();
+    await page.getByRole('button', { name: 'Obtener diagnóstico diferencial' }).click();
+    await page.locator('#warnings li', { hasText: '1 hallazgo: con menos de 3' }).waitFor();
 
     // AND the OpenAPI UI renders under the security headers
     await page.goto(`${server.url}/docs`);

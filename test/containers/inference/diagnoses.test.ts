@@ -114,7 +114,19 @@ describe('POST /v1/diagnoses', () => {
       'UNKNOWN_PHENOTYPE HP:9999999',
       'CONFLICTING_PHENOTYPE HP:0001945',
       'UNKNOWN_EVIDENCE E_9999',
+      'FEW_FINDINGS 2', // seizure and fever are left
     ]);
+  });
+
+  test('fewer than three findings are answered with a FEW_FINDINGS warning; questionnaire answers count', async () => {
+    // WHEN two phenotypes, then the same two with a known questionnaire answer
+    const two = await diagnose({ phenotypes: [{ id: 'HP:0001250' }, { id: 'HP:0001945' }] });
+    const three = await diagnose({ phenotypes: [{ id: 'HP:0001250' }, { id: 'HP:0001945' }], evidences: ['E_91'] });
+    // THEN only the first carries it, with the count, and both are answered
+    expect(two.statusCode).toBe(200);
+    expect(two.json().warnings).toEqual([expect.objectContaining({ code: 'FEW_FINDINGS', id: '2' })]);
+    expect(two.json().differential.length).toBeGreaterThan(0);
+    expect(three.json().warnings).toEqual([]);
   });
 
   test('only unknown ids still answer (with padding inputs) and flag specialist review', async () => {

@@ -206,6 +206,7 @@ describe('hostile input: a clear 4xx and a log line without the payload', () => 
       'UNKNOWN_PHENOTYPE',
       'REDIRECTED_PHENOTYPE',
       'DUPLICATE_PHENOTYPE',
+      'FEW_FINDINGS', // one term is left
     ]);
   });
 
