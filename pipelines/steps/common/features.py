@@ -27,6 +27,16 @@ class Request:
     sex: int = 0  # 0 unknown, 1 female, 2 male
 
 
+def phenotype_only(req: Request) -> Request:
+    """The request as a clinician who enters HPO terms sends it: no questionnaire answers."""
+    return Request(req.observed, req.excluded, [], req.age, req.sex)
+
+
+def without_demographics(req: Request) -> Request:
+    """The request with age and sex not given (the page leaves both optional)."""
+    return Request(req.observed, req.excluded, req.tokens, -1.0, 0)
+
+
 @dataclass
 class CommonFeatureSpec:
     """Layout of the common model's input: tokens, then ordinal values, then age, age-unknown, female, male."""

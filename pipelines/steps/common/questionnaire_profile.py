@@ -80,7 +80,6 @@ class QuestionnaireProfile:
     own: np.ndarray  # [tokens, pairs] 1: the token's evidence is in the larger list only
     larger: np.ndarray  # [pairs, conditions] one-hot: the pair's larger condition
     per_answer: np.ndarray  # [pairs] 1 / the typical number of answers in the smaller list, 0: not known
-    fixed: np.ndarray  # [pairs] 1 where per_answer is 0 (the whole cost however few answers), else 0
     penalty: float
     nested_penalty: float
 
@@ -112,7 +111,6 @@ class QuestionnaireProfile:
             larger[j, b] = 1.0
             k = (typical or {}).get(f"{common_diseases[a]['id']}|{common_diseases[b]['id']}", 0.0)
             per_answer[j] = 1.0 / k if k > 0 else 0.0
-        fixed = (per_answer == 0).astype(np.float32)
         return cls(
             outside_profile_matrix(tokens, common_diseases),
             codes,
@@ -120,10 +118,14 @@ class QuestionnaireProfile:
             own,
             larger,
             per_answer,
-            fixed,
             penalty,
             nested_penalty,
         )
+
+    @property
+    def fixed(self) -> np.ndarray:
+        """[pairs] 1 where ``per_answer`` is 0 (no typical count known: the whole cost however few answers)."""
+        return (self.per_answer == 0).astype(np.float32)
 
     def nested_hits(self, given: np.ndarray, evidence: np.ndarray) -> np.ndarray:
         """[conditions]: the share of the nested cost each larger condition pays. A pair's rule fires when the

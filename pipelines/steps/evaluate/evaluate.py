@@ -18,7 +18,7 @@ import numpy as np
 
 from common.diagnosis_model import DiagnosisModel
 from common.disease_split import is_tuning_disease
-from common.features import Request
+from common.features import Request, phenotype_only, without_demographics
 from common.io import read_json, write_json
 from common.records import RecordEncoder, diagnosis_index, holdout_split, load_records
 from common.simulate import FEW_FINDINGS, Noise, simulate_cases
@@ -150,13 +150,13 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         "halfEvidence": [
             half_evidence(q, model.spec.tokens, model.evidences.get("hpo", {}), vindex, rng) for q in reqs
         ],
-        "phenotypesOnly": [Request(q.observed, q.excluded, [], q.age, q.sex) for q in reqs],
+        "phenotypesOnly": [phenotype_only(q) for q in reqs],
     }
     log(f"common: {len(reqs)} held-out records x {len(views)} views")
     common, calib, view_predictions = evaluate_views(model, views, truths, names)
     # the clinician page leaves age and sex optional; reported apart, and kept out of the calibration pairs so the
     # calibration error means what it meant before the view existed
-    no_demographics = [Request(q.observed, q.excluded, [], -1.0, 0) for q in reqs]
+    no_demographics = [without_demographics(phenotype_only(q)) for q in reqs]
     common.update(evaluate_views(model, {"phenotypesNoDemographics": no_demographics}, truths, names)[0])
     kaggle_recs = common_held_out("kaggle")
     if kaggle_recs:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from common.features import CommonFeatureSpec, Request, closure_of
+from common.features import CommonFeatureSpec, Request, closure_of, phenotype_only
 
 DROPOUT_RATES = (0.3, 0.5, 0.5, 0.6, 0.7)
 # Share of dropout copies with age hidden, and (drawn apart) with sex hidden. The Kaggle symptom sets have neither,
@@ -61,7 +61,7 @@ def augment(
             sex = 0 if rng.random() < MASK_DEMOGRAPHICS else req.sex
             obs = [t for t in req.observed if rng.random() >= rate]
             yield Request(obs, req.excluded, keep, age, sex), y, 1.0
-        yield Request(req.observed, req.excluded, [], req.age, req.sex), y, 1.0
+        yield phenotype_only(req), y, 1.0
 
 
 def featurize(

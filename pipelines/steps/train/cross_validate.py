@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from common.features import Request, closure_of
+from common.features import closure_of, phenotype_only, without_demographics
 from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, build_matrices
 from common.questionnaire_profile import QuestionnaireProfile, typical_answers
@@ -70,8 +70,8 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
                 views = (
                     ("complete", q),
                     ("halfEvidence", half),
-                    ("phenotypesOnly", Request(q.observed, q.excluded, [], q.age, q.sex)),
-                    ("phenotypesNoDemographics", Request(q.observed, q.excluded, [], -1.0, 0)),
+                    ("phenotypesOnly", phenotype_only(q)),
+                    ("phenotypesNoDemographics", without_demographics(phenotype_only(q))),
                 )
                 for view, req in views:
                     probs = np.full(n_common, 1e-12)

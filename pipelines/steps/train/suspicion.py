@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from common.diagnosis_model import Suspicion, suspicion_features
-from common.features import Request
+from common.features import Request, phenotype_only
 
 
 def fit_suspicion(
@@ -26,10 +26,6 @@ def fit_suspicion(
         np.vstack(x), y
     )
     return Suspicion(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
-
-
-def phenotype_only(req: Request) -> Request:
-    return Request(req.observed, req.excluded, [], req.age, req.sex)
 
 
 def few_phenotypes(req: Request, rng: np.random.Generator) -> Request:

@@ -20,7 +20,7 @@ import numpy as np
 
 from common.diagnosis_model import common_support
 from common.disease_split import is_tuning_disease
-from common.features import Request, closure_of
+from common.features import Request, closure_of, phenotype_only
 from common.io import read_json, write_json
 from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
@@ -36,7 +36,7 @@ from train.orphan_tuning import (
     timesplit_matrices,
     tune,
 )
-from train.suspicion import few_phenotypes, fit_suspicion, phenotype_only
+from train.suspicion import few_phenotypes, fit_suspicion
 
 SIM_TUNE_SEED_OFFSET = 1  # evaluation simulates with other seeds (see evaluate.py)
 SIM_SUSPICION_SEED_OFFSET = 2
