@@ -32,12 +32,15 @@ $(STAMPS)/node: package.json package-lock.json | prereqs
 	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# uv installs the hashed lock in seconds; it is pinned and installed into the venv itself.
+# uv installs the hashed lock in seconds; it is pinned and installed into the venv itself. With hashes required, uv
+# rebuilds pyspark's sdist on every fresh install and keeps each build (1.6 GB) in its shared cache; the prune drops
+# the stale ones, which otherwise filled the disk after a few dozen clean clones.
 $(STAMPS)/python: requirements.txt | prereqs
 	@mkdir -p $(STAMPS)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.txt
+	$(VENV)/bin/uv cache prune --quiet
 	@touch $@
 
 install: $(STAMPS)/node $(STAMPS)/python ## Install Node and Python dependencies (idempotent)
