@@ -4,7 +4,7 @@ patient).
 
 Simulated patients draw many findings from a disease's own profile and literature cases report what a publication
 added, so neither shows what a clinician typing "arachnodactyly, ectopia lentis, aortic root aneurysm" gets. These
-twenty do. They were used to choose between knowledge-base variants (docs/model-card.md), so they are a sanity
+twenty do. They were used to choose between knowledge-base variants (docs/model-card-history.md), so they are a sanity
 check, not an independent measure.
 """
 

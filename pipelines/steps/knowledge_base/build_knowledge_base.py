@@ -52,7 +52,7 @@ def direct_only_tokens(
     finding under it is not that answer: a café-au-lait spot is an abnormality of skin pigmentation but not the
     Kaggle symptom "dischromic patches" (a fungal infection's), a neurofibroma is a neoplasm but not DDXPlus's
     "active cancer". Switched on by their descendants, those two put Fungal skin infection first for the cardinal
-    findings of neurofibromatosis type 1 and tuberous sclerosis (docs/model-card.md, textbook vignettes).
+    findings of neurofibromatosis type 1 and tuberous sclerosis (docs/model-card-history.md, textbook vignettes).
 
     ``ddxplus_broader``: the questionnaire tokens ``read_evidence_mapping`` found broader; the Kaggle symptoms'
     ``HPO_@_`` tokens are decided here, per HPO term over every symptom mapped to it."""
