@@ -10,6 +10,7 @@ import { type Context, type GlobalOptions, REPO_ROOT, resolveContext } from './c
 import { CliError } from './errors';
 import { type EvaluationResult, evaluateEndpoint, evaluatePackage } from './evaluate';
 import * as local from './local-commands';
+import { pipelinePrune } from './local-prune';
 import { Output, pct } from './output';
 import { predictFile } from './predict';
 import { assertSource, SOURCES, uploadLocal, uploadS3 } from './upload';
@@ -161,6 +162,26 @@ export function buildProgram(): Command {
       const { ctx, out } = ctxOf(cmd);
       if (ctx.mode === 'local') return local.pipelineList(ctx, out);
       return remote.pipelineList(ctx, out, setting('DXOPS_PIPELINE_NAME', o.pipeline, 'the pipeline name'));
+    });
+
+  pipeline
+    .command('prune')
+    .description(
+      'locally: remove old run directories, keeping the newest, any executing and the one of the served version',
+    )
+    .option('--keep <n>', 'how many of the newest runs to keep (default: 10)')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .action(async (o, cmd) => {
+      const { ctx, out } = ctxOf(cmd);
+      if (ctx.mode !== 'local')
+        throw new CliError(
+          'pipeline prune acts on the embedded default only',
+          "on AWS the run artifacts stay in S3 as the registered packages' lineage; use --local for this machine",
+        );
+      const keep = Number(o.keep ?? '10');
+      if (!Number.isInteger(keep) || keep < 0)
+        throw new CliError(`--keep ${o.keep}: expected a whole number of runs, 0 or more`);
+      pipelinePrune(ctx, out, keep, Boolean(o.dryRun));
     });
 
   const retrain = program.command('retrain').description('the retraining workflow');
