@@ -1,4 +1,4 @@
-import { PhenotypeIndex, type SearchEntry } from '../../../containers/inference/src/model/phenotype-index';
+import { matchKey, PhenotypeIndex, type SearchEntry } from '../../../containers/inference/src/model/phenotype-index';
 
 // Hand-made entries with the real package's annotation counts (2025-05-06 catalog): Seizure 2,070 diseases,
 // Febrile seizure 123, Convulsive status epilepticus 8, Microcephaly 1,448, Microcoria 20.
@@ -58,5 +58,38 @@ describe('PhenotypeIndex ranking', () => {
     // language and the gene symbol, which reads the same in both, does not
     expect(diseases.search('scn1a', 10, 'en').map((m) => m.id)).toEqual(['OMIM:1', 'OMIM:607208']);
     expect(diseases.search('scn1a', 10, 'es').map((m) => m.id)).toEqual(['OMIM:607208', 'OMIM:1']);
+  });
+});
+
+describe('PhenotypeIndex matches Spanish word endings', () => {
+  const index = new PhenotypeIndex([
+    term('HP:0002616', 'Aortic root aneurysm', { label: 'Aneurisma de la raíz aórtica' }),
+    term('HP:0000107', 'Renal cyst', { label: 'Quiste renal' }),
+    term('HP:0001903', 'Anemia', { label: 'Anemia' }),
+    term('HP:0004378', 'Abnormality of the anus', { label: 'Anomalía del ano' }),
+    term('HP:0001763', 'Pes planus', { label: 'Pie plano' }),
+  ]);
+  const ids = (q: string) => index.search(q, 10, 'es').map((m) => m.id);
+
+  test('the masculine or plural form a clinician types finds the feminine or singular label', () => {
+    expect(ids('aneurisma aórtico')).toEqual(['HP:0002616']);
+    expect(ids('aneurisma aorta')).toEqual(['HP:0002616']);
+    expect(ids('quistes renales')).toEqual(['HP:0000107']);
+    expect(ids('pies planos')).toEqual(['HP:0001763']);
+    expect(ids('aneurysms')).toEqual(['HP:0002616']);
+  });
+
+  test('a short word keeps its ending, and a different word still does not match', () => {
+    expect(ids('ano')).toEqual(['HP:0004378']);
+    expect(ids('quistes hepaticos')).toEqual([]);
+    expect(['ano', 'tos', 'lips', 'pies', 'aortico', 'renales', 'manos'].map(matchKey)).toEqual([
+      'ano',
+      'tos',
+      'lips',
+      'pie',
+      'aortic',
+      'renal',
+      'mano',
+    ]);
   });
 });

@@ -32,6 +32,19 @@ function words(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * What a query word must start a name's word with. Spanish nouns and adjectives change their ending with gender and
+ * number: a clinician types "aneurisma aórtico", "quistes renales" or "pies planos" where the label says "aórtica",
+ * "renal" and "Pie plano". A word of five letters or more is matched without its final vowel or plural ending (which
+ * also lets "seizures" find Seizure), a shorter stem only without the plural s after a vowel ("pies", "manos");
+ * a shorter one keeps its ending, so "ano" does not become "an".
+ */
+export function matchKey(word: string): string {
+  const stem = word.replace(/(?:os|as|es|o|a|e|s)$/, '');
+  if (word.length >= 5 && stem.length >= 4) return stem;
+  return word.length >= 4 && /[aeiou]s$/.test(word) ? word.slice(0, -1) : word;
+}
+
 interface Name {
   readonly term: number;
   readonly text: string;
@@ -105,11 +118,12 @@ export class PhenotypeIndex {
     const qWords = words(trimmed);
     if (qWords.length === 0) return [];
     const qNorm = qWords.join(' ');
+    const keys = qWords.map(matchKey);
     const best = new Map<number, { name: Name; score: number }>();
-    for (const n of this.candidates(qWords[0])) {
+    for (const n of this.candidates(keys[0])) {
       const name = this.names[n];
       const nameWords = words(name.text);
-      if (!qWords.every((q) => nameWords.some((w) => w.startsWith(q)))) continue;
+      if (!keys.every((q) => nameWords.some((w) => w.startsWith(q)))) continue;
       const score = this.score(name, qNorm, lang);
       const previous = best.get(name.term);
       if (!previous || score < previous.score) best.set(name.term, { name, score });
