@@ -84,11 +84,12 @@ async function main(): Promise<void> {
     // WHEN the clinician confirms the top candidate
     await first.getByRole('button', { name: 'Confirmar diagnóstico' }).click();
     await first.getByRole('button', { name: 'Diagnóstico confirmado ✓' }).waitFor();
-    // AND records another diagnosis through the catalog search (by a gene symbol, then the name)
+    // AND records another diagnosis through the catalog search (by a gene symbol, then the Spanish name)
     const correct = page.getByRole('combobox', { name: /Es otro diagnóstico/ });
     await correct.fill('ets1');
     await page.getByRole('option', { name: /Jacobsen syndrome/ }).waitFor();
-    await correct.fill('jacob');
+    // the Spanish name a clinician types finds the English catalog name (query-glossary.ts)
+    await correct.fill('síndrome de Jacobsen');
     await page.getByRole('option', { name: /Jacobsen syndrome/ }).click();
     await page.getByText('Corrección registrada: Jacobsen syndrome ✓').waitFor();
     mkdirSync(SHOTS, { recursive: true });

@@ -1,4 +1,10 @@
-import { matchKey, PhenotypeIndex, type SearchEntry } from '../../../containers/inference/src/model/phenotype-index';
+import {
+  matchKey,
+  normalizeText,
+  PhenotypeIndex,
+  type SearchEntry,
+} from '../../../containers/inference/src/model/phenotype-index';
+import { QUERY_GLOSSARIES } from '../../../containers/inference/src/model/query-glossary';
 
 // Hand-made entries with the real package's annotation counts (2025-05-06 catalog): Seizure 2,070 diseases,
 // Febrile seizure 123, Convulsive status epilepticus 8, Microcephaly 1,448, Microcoria 20.
@@ -92,4 +98,60 @@ describe('PhenotypeIndex matches Spanish word endings', () => {
       'mano',
     ]);
   });
+});
+
+describe('PhenotypeIndex: Spanish words find English disease names', () => {
+  const disease = (id: string, label: string): SearchEntry => ({ id, label, synonyms: [], layperson: [] });
+  const index = new PhenotypeIndex([
+    disease('OMIM:154700', 'Marfan syndrome'),
+    disease('OMIM:219700', 'Cystic fibrosis'),
+    disease('OMIM:310200', 'Duchenne muscular dystrophy'),
+    disease('OMIM:253300', 'Spinal muscular atrophy, type I'),
+    disease('OMIM:253550', 'Spinal muscular atrophy, type II'),
+    disease('OMIM:230900', 'Gaucher disease, type II, infantile'),
+    disease('OMIM:160900', 'Myotonic dystrophy 1'),
+    disease('OMIM:300624', 'Fragile X syndrome'),
+    disease('OMIM:122470', 'Cornelia de Lange syndrome 1'),
+    disease('DDXPLUS:Pneumonia', 'Pneumonia'),
+  ]);
+  const ids = (q: string, lang = 'es') => index.search(q, 10, lang).map((m) => m.id);
+
+  test('what a Spanish clinician types, in Spanish word order, finds the English name', () => {
+    expect(ids('síndrome de Marfan')).toEqual(['OMIM:154700']);
+    expect(ids('fibrosis quística')).toEqual(['OMIM:219700']);
+    expect(ids('distrofia muscular de Duchenne')).toEqual(['OMIM:310200']);
+    // OMIM's roman type numbers: "tipo 1" is type I, as a whole word ("1" must not match "infantile")
+    expect(ids('atrofia muscular espinal tipo 1')).toEqual(['OMIM:253300']);
+    expect(ids('atrofia muscular espinal tipo 2')).toEqual(['OMIM:253550']);
+    expect(ids('enfermedad de gaucher tipo 1')).toEqual([]);
+    // "tipo" is optional: OMIM names some types by their number alone
+    expect(ids('distrofia miotónica tipo 1')).toEqual(['OMIM:160900']);
+    expect(ids('spinal muscular atrophy type 2', 'en')).toEqual(['OMIM:253550']);
+    expect(ids('síndrome X frágil')).toEqual(['OMIM:300624']);
+    expect(ids('sindrome de cornelia de lange')).toEqual(['OMIM:122470']);
+    // a plural finds the glossary's singular
+    expect(ids('distrofias musculares')).toEqual(['OMIM:310200']);
+  });
+
+  test("the glossary is the Spanish page's only: in English a Spanish word finds nothing, stopwords count", () => {
+    expect(ids('síndrome de Marfan', 'en')).toEqual([]);
+    expect(ids('de lange', 'en')).toEqual(['OMIM:122470']);
+    // a word that is neither in a name nor in the glossary still rules a name out
+    expect(ids('síndrome de Noonan')).toEqual([]);
+    // only stopwords: kept, so "de" still searches
+    expect(ids('de')).toEqual(['OMIM:122470']);
+  });
+});
+
+test('every glossary word is written as the index compares it, and no two share a match key', () => {
+  for (const glossary of Object.values(QUERY_GLOSSARIES)) {
+    const keys = new Map<string, string>();
+    for (const [word, english] of Object.entries(glossary.words)) {
+      expect(normalizeText(word)).toBe(word);
+      for (const e of english) expect(normalizeText(e)).toBe(e);
+      // a shared key would let one word's plural find the other's meaning
+      expect(keys.get(matchKey(word))).toBeUndefined();
+      keys.set(matchKey(word), word);
+    }
+  }
 });

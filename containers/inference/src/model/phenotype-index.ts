@@ -1,4 +1,5 @@
 import type { VocabularyTerm } from './package-types';
+import { QUERY_GLOSSARIES } from './query-glossary';
 
 export interface PhenotypeMatch {
   readonly id: string;
@@ -44,6 +45,45 @@ export function matchKey(word: string): string {
   if (word.length >= 5 && stem.length >= 4) return stem;
   return word.length >= 4 && /[aeiou]s$/.test(word) ? word.slice(0, -1) : word;
 }
+
+/**
+ * Per query word, what a name's word may start with: its match key, in a language with a glossary the English words
+ * it stands for (query-glossary.ts), and for a number its roman numeral as a whole word. The language's stopwords
+ * are dropped unless nothing else is left.
+ */
+export function queryAlternatives(qWords: readonly string[], lang: string): Alternative[][] {
+  const glossary = QUERY_GLOSSARIES[lang];
+  const meaningful = glossary ? qWords.filter((w) => !glossary.stopwords.includes(w)) : qWords;
+  return (meaningful.length ? meaningful : qWords).map((w) => {
+    const key = matchKey(w);
+    const english = glossary ? (glossary.words[w] ?? GLOSSARY_KEYS[lang]?.get(key) ?? []) : [];
+    const roman = ROMAN[Number(w)];
+    return [
+      { prefix: key },
+      ...english.map(matchKey).flatMap((e) => (e === key ? [] : [{ prefix: e }])),
+      // OMIM writes "type I" where a clinician types "tipo 1"; a whole word only, or "1" would match every "i..."
+      ...(/^\d+$/.test(w) && roman ? [{ prefix: roman, whole: true }] : []),
+    ];
+  });
+}
+
+/** A prefix a name's word may start with, or, `whole`, must equal. */
+export interface Alternative {
+  readonly prefix: string;
+  readonly whole?: boolean;
+}
+
+const ROMAN = ['', 'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'];
+
+const matches = (word: string, a: Alternative) => (a.whole ? word === a.prefix : word.startsWith(a.prefix));
+
+/** The glossaries keyed by match key too, so a plural or the other gender ("distrofias", "congénito") finds its entry. */
+const GLOSSARY_KEYS: Record<string, Map<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(QUERY_GLOSSARIES).map(([lang, g]) => [
+    lang,
+    new Map(Object.entries(g.words).map(([w, english]) => [matchKey(w), english])),
+  ]),
+);
 
 interface Name {
   readonly term: number;
@@ -118,12 +158,12 @@ export class PhenotypeIndex {
     const qWords = words(trimmed);
     if (qWords.length === 0) return [];
     const qNorm = qWords.join(' ');
-    const keys = qWords.map(matchKey);
+    const alternatives = queryAlternatives(qWords, lang);
     const best = new Map<number, { name: Name; score: number }>();
-    for (const n of this.candidates(keys[0])) {
+    for (const n of this.candidatesOf(alternatives[0])) {
       const name = this.names[n];
       const nameWords = words(name.text);
-      if (!keys.every((q) => nameWords.some((w) => w.startsWith(q)))) continue;
+      if (!alternatives.every((alts) => nameWords.some((w) => alts.some((a) => matches(w, a))))) continue;
       const score = this.score(name, qNorm, lang);
       const previous = best.get(name.term);
       if (!previous || score < previous.score) best.set(name.term, { name, score });
@@ -154,6 +194,17 @@ export class PhenotypeIndex {
     const index = this.names.length;
     this.names.push({ term, text, norm: words(text).join(' '), kind, lang, isLabel });
     for (const word of new Set(words(text))) this.words.push({ word, name: index });
+  }
+
+  private *candidatesOf(alternatives: readonly Alternative[]): Generator<number> {
+    const seen = new Set<number>();
+    for (const { prefix } of alternatives)
+      for (const n of this.candidates(prefix)) {
+        if (!seen.has(n)) {
+          seen.add(n);
+          yield n;
+        }
+      }
   }
 
   private *candidates(prefix: string): Generator<number> {
