@@ -46,6 +46,15 @@ describe('PhenotypeIndex ranking', () => {
     expect(ids('micro', 'en')).toEqual(['HP:0000252', 'HP:0000638']);
   });
 
+  test('a one- or two-letter query, ranked once and kept, answers every limit as a fresh ranking would', () => {
+    const fresh = new PhenotypeIndex(TERMS, { popularity: POPULARITY });
+    const first = fresh.search('mi', 1, 'en');
+    expect(fresh.search('mi', 10, 'en')).toEqual(index.search('mi', 10, 'en'));
+    expect(first).toEqual(fresh.search('mi', 10, 'en').slice(0, 1));
+    expect(fresh.search('mi', 10, 'es')).toEqual(index.search('mi', 10, 'es'));
+    expect(fresh.search('zz', 10, 'en')).toEqual([]);
+  });
+
   test('without popularity the shorter name wins, as before', () => {
     const plain = new PhenotypeIndex(TERMS);
     expect(plain.search('micro', 10).map((m) => m.id)).toEqual(['HP:0000638', 'HP:0000252']);

@@ -89,6 +89,8 @@ interface Name {
   readonly term: number;
   readonly text: string;
   readonly norm: string;
+  /** `words(text)`, computed once: tokenizing every candidate on every keystroke was most of a search's cost. */
+  readonly words: readonly string[];
   readonly kind: Kind;
   /** The name's language; null for ids and gene symbols, which read the same in every language. */
   readonly lang: string | null;
@@ -106,6 +108,10 @@ export const SOURCE_LANGUAGE = 'en';
  * "convulsi" a Spanish clinician sees Seizure (about 2,000 diseases, its Spanish synonym "Convulsión") before Convulsive
  * status epilepticus (8 diseases), whose English label merely starts with the same letters.
  */
+/** Queries of at most this many characters (normalized) are ranked once and kept, with this many results. */
+const SHORT_QUERY = 2;
+const SHORT_QUERY_RESULTS = 50;
+
 const RANK = { notPrefix: 1000, otherLanguage: 50, notLabel: 25, maxLength: 99, perDecade: 15 } as const;
 
 export interface IndexOptions {
@@ -125,6 +131,8 @@ export class PhenotypeIndex {
   private readonly words: { word: string; name: number }[] = [];
   private readonly byId = new Map<string, number>();
   private readonly bonus: number[];
+  /** Rankings of the one- and two-letter queries that match something, per language. */
+  private readonly short = new Map<string, PhenotypeMatch[]>();
 
   constructor(
     private readonly terms: readonly SearchEntry[],
@@ -158,12 +166,27 @@ export class PhenotypeIndex {
     const qWords = words(trimmed);
     if (qWords.length === 0) return [];
     const qNorm = qWords.join(' ');
+    // one or two letters match a large part of the vocabulary (12 ms for "a", test/bench/typeahead.ts), and the page
+    // asks for them on the first keystrokes; there are few such queries, so their ranking is kept
+    if (qNorm.length <= SHORT_QUERY && limit <= SHORT_QUERY_RESULTS) {
+      const key = `${lang}|${qNorm}`;
+      let ranked = this.short.get(key);
+      if (!ranked) {
+        ranked = this.rank(qWords, qNorm, lang, SHORT_QUERY_RESULTS);
+        // only prefixes some name has are kept: the cache is bounded by the vocabulary, not by what clients send
+        if (ranked.length) this.short.set(key, ranked);
+      }
+      return ranked.slice(0, limit);
+    }
+    return this.rank(qWords, qNorm, lang, limit);
+  }
+
+  private rank(qWords: string[], qNorm: string, lang: string, limit: number): PhenotypeMatch[] {
     const alternatives = queryAlternatives(qWords, lang);
     const best = new Map<number, { name: Name; score: number }>();
     for (const n of this.candidatesOf(alternatives[0])) {
       const name = this.names[n];
-      const nameWords = words(name.text);
-      if (!alternatives.every((alts) => nameWords.some((w) => alts.some((a) => matches(w, a))))) continue;
+      if (!alternatives.every((alts) => name.words.some((w) => alts.some((a) => matches(w, a))))) continue;
       const score = this.score(name, qNorm, lang);
       const previous = best.get(name.term);
       if (!previous || score < previous.score) best.set(name.term, { name, score });
@@ -192,8 +215,9 @@ export class PhenotypeIndex {
 
   private add(term: number, text: string, kind: Kind, lang: string | null, isLabel = false): void {
     const index = this.names.length;
-    this.names.push({ term, text, norm: words(text).join(' '), kind, lang, isLabel });
-    for (const word of new Set(words(text))) this.words.push({ word, name: index });
+    const nameWords = words(text);
+    this.names.push({ term, text, norm: nameWords.join(' '), words: nameWords, kind, lang, isLabel });
+    for (const word of new Set(nameWords)) this.words.push({ word, name: index });
   }
 
   private *candidatesOf(alternatives: readonly Alternative[]): Generator<number> {
