@@ -36,9 +36,9 @@ function words(text: string): string[] {
 /**
  * What a query word must start a name's word with. Spanish nouns and adjectives change their ending with gender and
  * number: a clinician types "aneurisma aórtico", "quistes renales" or "pies planos" where the label says "aórtica",
- * "renal" and "Pie plano". A word of five letters or more is matched without its final vowel or plural ending (which
- * also lets "seizures" find Seizure), a shorter stem only without the plural s after a vowel ("pies", "manos");
- * a shorter one keeps its ending, so "ano" does not become "an".
+ * "renal" and "Pie plano". A word of five letters or more loses its final vowel or plural ending when four letters
+ * or more remain (which also lets "seizures" find Seizure); otherwise a word of four letters or more loses only a
+ * plural s after a vowel ("pies", "manos"); a shorter word keeps its ending, so "ano" does not become "an".
  */
 export function matchKey(word: string): string {
   const stem = word.replace(/(?:os|as|es|o|a|e|s)$/, '');
@@ -98,6 +98,10 @@ interface Name {
   readonly isLabel: boolean;
 }
 
+/** Queries of at most this many characters (normalized) are ranked once and kept, with this many results. */
+const SHORT_QUERY = 2;
+const SHORT_QUERY_RESULTS = 50;
+
 /** The language of labels, synonyms and layperson words in HPO and the catalog. */
 export const SOURCE_LANGUAGE = 'en';
 
@@ -108,10 +112,6 @@ export const SOURCE_LANGUAGE = 'en';
  * "convulsi" a Spanish clinician sees Seizure (about 2,000 diseases, its Spanish synonym "Convulsión") before Convulsive
  * status epilepticus (8 diseases), whose English label merely starts with the same letters.
  */
-/** Queries of at most this many characters (normalized) are ranked once and kept, with this many results. */
-const SHORT_QUERY = 2;
-const SHORT_QUERY_RESULTS = 50;
-
 const RANK = { notPrefix: 1000, otherLanguage: 50, notLabel: 25, maxLength: 99, perDecade: 15 } as const;
 
 export interface IndexOptions {
