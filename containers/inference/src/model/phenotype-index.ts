@@ -67,6 +67,14 @@ export function queryAlternatives(qWords: readonly string[], lang: string): Alte
   });
 }
 
+/**
+ * Whether a name starts with the query word by word, endings aside: "Quiste renal" starts with "quistes renales" as
+ * "Quistes renales múltiples" does, so the shorter, exact term is not ranked below its longer kin.
+ */
+function startsWithKeys(nameWords: readonly string[], keys: readonly string[]): boolean {
+  return keys.length <= nameWords.length && keys.every((k, i) => nameWords[i].startsWith(k));
+}
+
 /** A prefix a name's word may start with, or, `whole`, must equal. */
 export interface Alternative {
   readonly prefix: string;
@@ -183,11 +191,12 @@ export class PhenotypeIndex {
 
   private rank(qWords: string[], qNorm: string, lang: string, limit: number): PhenotypeMatch[] {
     const alternatives = queryAlternatives(qWords, lang);
+    const qKeys = qWords.map(matchKey);
     const best = new Map<number, { name: Name; score: number }>();
     for (const n of this.candidatesOf(alternatives[0])) {
       const name = this.names[n];
       if (!alternatives.every((alts) => name.words.some((w) => alts.some((a) => matches(w, a))))) continue;
-      const score = this.score(name, qNorm, lang);
+      const score = this.score(name, qNorm, qKeys, lang);
       const previous = best.get(name.term);
       if (!previous || score < previous.score) best.set(name.term, { name, score });
     }
@@ -203,9 +212,9 @@ export class PhenotypeIndex {
       }));
   }
 
-  private score(name: Name, qNorm: string, lang: string): number {
+  private score(name: Name, qNorm: string, qKeys: readonly string[], lang: string): number {
     return (
-      (name.norm.startsWith(qNorm) ? 0 : RANK.notPrefix) +
+      (name.norm.startsWith(qNorm) || startsWithKeys(name.words, qKeys) ? 0 : RANK.notPrefix) +
       (name.lang === null || name.lang === lang ? 0 : RANK.otherLanguage) +
       (name.isLabel ? 0 : RANK.notLabel) +
       Math.min(name.text.length, RANK.maxLength) -
