@@ -151,6 +151,8 @@ describe('PhenotypeIndex: Spanish words find English disease names', () => {
     expect(ids('síndrome de Noonan')).toEqual([]);
     // only stopwords: kept, so "de" still searches
     expect(ids('de')).toEqual(['OMIM:122470']);
+    // words that name Object.prototype's members are words like any other, not glossary entries
+    for (const q of ['constructor', 'síndrome constructor', 'valueOf', 'hasOwnProperty']) expect(ids(q)).toEqual([]);
   });
 });
 

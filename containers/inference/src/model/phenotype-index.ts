@@ -52,11 +52,11 @@ export function matchKey(word: string): string {
  * are dropped unless nothing else is left.
  */
 export function queryAlternatives(qWords: readonly string[], lang: string): Alternative[][] {
-  const glossary = QUERY_GLOSSARIES[lang];
-  const meaningful = glossary ? qWords.filter((w) => !glossary.stopwords.includes(w)) : qWords;
+  const glossary = GLOSSARIES.get(lang);
+  const meaningful = glossary ? qWords.filter((w) => !glossary.stopwords.has(w)) : qWords;
   return (meaningful.length ? meaningful : qWords).map((w) => {
     const key = matchKey(w);
-    const english = glossary ? (glossary.words[w] ?? GLOSSARY_KEYS[lang]?.get(key) ?? []) : [];
+    const english = glossary?.words.get(key) ?? [];
     const roman = ROMAN[Number(w)];
     return [
       { prefix: key },
@@ -85,18 +85,24 @@ const ROMAN = ['', 'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 
 
 const matches = (word: string, a: Alternative) => (a.whole ? word === a.prefix : word.startsWith(a.prefix));
 
-/** The glossaries keyed by match key too, so a plural or the other gender ("distrofias", "congénito") finds its entry. */
-const GLOSSARY_KEYS: Record<string, Map<string, readonly string[]>> = Object.fromEntries(
+/**
+ * The glossaries by language, their words keyed by match key, so a plural or the other gender ("distrofias",
+ * "congénito") finds its entry. Maps, not the object literals: a query word such as "constructor" must not find
+ * Object.prototype's.
+ */
+const GLOSSARIES = new Map(
   Object.entries(QUERY_GLOSSARIES).map(([lang, g]) => [
     lang,
-    new Map(Object.entries(g.words).map(([w, english]) => [matchKey(w), english])),
+    {
+      words: new Map(Object.entries(g.words).map(([w, english]) => [matchKey(w), english])),
+      stopwords: new Set(g.stopwords),
+    },
   ]),
 );
 
 interface Name {
   readonly term: number;
   readonly text: string;
-  readonly norm: string;
   /** `words(text)`, computed once: tokenizing every candidate on every keystroke was most of a search's cost. */
   readonly words: readonly string[];
   readonly kind: Kind;
@@ -180,23 +186,23 @@ export class PhenotypeIndex {
       const key = `${lang}|${qNorm}`;
       let ranked = this.short.get(key);
       if (!ranked) {
-        ranked = this.rank(qWords, qNorm, lang, SHORT_QUERY_RESULTS);
+        ranked = this.rank(qWords, lang, SHORT_QUERY_RESULTS);
         // only prefixes some name has are kept: the cache is bounded by the vocabulary, not by what clients send
         if (ranked.length) this.short.set(key, ranked);
       }
       return ranked.slice(0, limit);
     }
-    return this.rank(qWords, qNorm, lang, limit);
+    return this.rank(qWords, lang, limit);
   }
 
-  private rank(qWords: string[], qNorm: string, lang: string, limit: number): PhenotypeMatch[] {
+  private rank(qWords: string[], lang: string, limit: number): PhenotypeMatch[] {
     const alternatives = queryAlternatives(qWords, lang);
     const qKeys = qWords.map(matchKey);
     const best = new Map<number, { name: Name; score: number }>();
-    for (const n of this.candidatesOf(alternatives[0])) {
+    for (const n of this.candidates(alternatives[0])) {
       const name = this.names[n];
       if (!alternatives.every((alts) => name.words.some((w) => alts.some((a) => matches(w, a))))) continue;
-      const score = this.score(name, qNorm, qKeys, lang);
+      const score = this.score(name, qKeys, lang);
       const previous = best.get(name.term);
       if (!previous || score < previous.score) best.set(name.term, { name, score });
     }
@@ -212,9 +218,9 @@ export class PhenotypeIndex {
       }));
   }
 
-  private score(name: Name, qNorm: string, qKeys: readonly string[], lang: string): number {
+  private score(name: Name, qKeys: readonly string[], lang: string): number {
     return (
-      (name.norm.startsWith(qNorm) || startsWithKeys(name.words, qKeys) ? 0 : RANK.notPrefix) +
+      (startsWithKeys(name.words, qKeys) ? 0 : RANK.notPrefix) +
       (name.lang === null || name.lang === lang ? 0 : RANK.otherLanguage) +
       (name.isLabel ? 0 : RANK.notLabel) +
       Math.min(name.text.length, RANK.maxLength) -
@@ -225,34 +231,26 @@ export class PhenotypeIndex {
   private add(term: number, text: string, kind: Kind, lang: string | null, isLabel = false): void {
     const index = this.names.length;
     const nameWords = words(text);
-    this.names.push({ term, text, norm: nameWords.join(' '), words: nameWords, kind, lang, isLabel });
+    this.names.push({ term, text, words: nameWords, kind, lang, isLabel });
     for (const word of new Set(nameWords)) this.words.push({ word, name: index });
   }
 
-  private *candidatesOf(alternatives: readonly Alternative[]): Generator<number> {
+  /** The names with a word that starts with one of the alternatives' prefixes, each once. */
+  private *candidates(alternatives: readonly Alternative[]): Generator<number> {
     const seen = new Set<number>();
-    for (const { prefix } of alternatives)
-      for (const n of this.candidates(prefix)) {
-        if (!seen.has(n)) {
-          seen.add(n);
-          yield n;
-        }
+    for (const { prefix } of alternatives) {
+      let lo = 0;
+      let hi = this.words.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.words[mid].word < prefix) lo = mid + 1;
+        else hi = mid;
       }
-  }
-
-  private *candidates(prefix: string): Generator<number> {
-    let lo = 0;
-    let hi = this.words.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.words[mid].word < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const seen = new Set<number>();
-    for (let i = lo; i < this.words.length && this.words[i].word.startsWith(prefix); i++) {
-      if (!seen.has(this.words[i].name)) {
-        seen.add(this.words[i].name);
-        yield this.words[i].name;
+      for (let i = lo; i < this.words.length && this.words[i].word.startsWith(prefix); i++) {
+        if (!seen.has(this.words[i].name)) {
+          seen.add(this.words[i].name);
+          yield this.words[i].name;
+        }
       }
     }
   }
