@@ -112,13 +112,14 @@ serve: install ## Serve the approved model on HOST:PORT (default 127.0.0.1:8080)
 # The real package to benchmark besides the fixture: BENCH_MODEL_DIR, or the approved one of the local registry.
 BENCH_MODEL_DIR ?= $(shell node -e "const r=require('./.dxops/registry/registry.json');const p=r.packages.filter(p=>p.status==='Approved').pop();if(p)console.log(require('path').resolve('.dxops/registry',p.packageDir))" 2>/dev/null)
 
-bench: install ## Benchmarks (fixture and real package): ceiling vs POST /v1/diagnoses, p99 at 200 req/s, CPU, RSS; bursts; the floor; type-ahead
+bench: install ## Benchmarks (fixture and real package): ceiling vs POST /v1/diagnoses, p99 at 200 req/s, CPU, RSS; bursts; the floor; type-ahead; findings to look for next
 	npm run -s bench
 	@if [ -n "$(BENCH_MODEL_DIR)" ]; then MODEL_DIR="$(BENCH_MODEL_DIR)" npm run -s bench; \
 	  else echo "dxops: no real package to benchmark (make demo builds one, or set BENCH_MODEL_DIR=<package dir>)" >&2; fi
 	npm run -s bench:burst
 	npm run -s bench:floor
 	@if [ -n "$(BENCH_MODEL_DIR)" ]; then MODEL_DIR="$(BENCH_MODEL_DIR)" npm run -s bench:typeahead; else npm run -s bench:typeahead; fi
+	@if [ -n "$(BENCH_MODEL_DIR)" ]; then MODEL_DIR="$(BENCH_MODEL_DIR)" npm run -s eval:next-findings; fi
 
 soak: install ## 60 s at 200 requests/s: errors, latency, RSS growth (MODEL_DIR=<package dir> for another package)
 	npm run -s bench:soak

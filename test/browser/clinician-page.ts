@@ -92,6 +92,17 @@ async function main(): Promise<void> {
     await correct.fill('síndrome de Jacobsen');
     await page.getByRole('option', { name: /Jacobsen syndrome/ }).click();
     await page.getByText('Corrección registrada: Jacobsen syndrome ✓').waitFor();
+    // WHEN the clinician marks the first finding to look for next as present
+    const next = page.locator('#next-list li').first();
+    await next.waitFor();
+    const nextId = (await next.getAttribute('data-id')) ?? '';
+    assert.match(await text(next), /en \d+ de los \d+ primeros/);
+    await next.getByRole('button', { name: 'Presente' }).click();
+    // THEN it joins the findings as present, and the recomputed differential no longer suggests it
+    await page.locator('#findings li', { hasText: nextId }).getByRole('button', { name: 'Presente' }).waitFor();
+    await page.locator(`#next-list li[data-id="${nextId}"]`).waitFor({ state: 'detached' });
+    // AND a rare-disease candidate names its genes
+    assert.match(await text(page.locator('#differential > li.orphan .genes').first()), /^Gen(es)?: [A-Z0-9]/);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'clinician-page-es.png'), fullPage: true });
     // THEN both labels are on disk
@@ -100,7 +111,7 @@ async function main(): Promise<void> {
     assert.match(feedback.join(''), /"diseaseId":"OMIM:147791","verdict":"corrected"/);
 
     // WHEN the findings are vague (only fatigue), THEN the specialist-review banner shows, in English after the toggle
-    for (const label of ['Febrile seizure', 'Intellectual disability', 'Global developmental delay', 'Tos']) {
+    for (const label of ['Febrile seizure', 'Intellectual disability', 'Global developmental delay', 'Tos', nextId]) {
       await page
         .locator('#findings li', { hasText: label })
         .getByRole('button', { name: /Quitar/ })

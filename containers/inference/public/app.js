@@ -32,6 +32,12 @@ const TEXT = {
     summary: (v, s) => `Modelo ${v} · sospecha de enfermedad rara: ${s}`,
     failed: (m) => `No se pudo completar la solicitud: ${m}`,
     noMatches: 'Sin coincidencias',
+    genes: (n) => (n === 1 ? 'Gen' : 'Genes'),
+    nextTitle: 'Hallazgos a explorar',
+    nextHelp:
+      'Su presencia o ausencia distinguiría mejor entre los primeros candidatos. Marque lo que encuentre y el diferencial se recalcula.',
+    nextFoundIn: (n, total) => `en ${n} de los ${total} primeros`,
+    nextNone: 'Ningún hallazgo más distinguiría bien entre los primeros candidatos.',
     warnings: {
       UNKNOWN_PHENOTYPE: (id) => `${id} no está en el vocabulario del modelo; se ignoró.`,
       REDIRECTED_PHENOTYPE: (id) => `${id} es un identificador obsoleto o alternativo; se usó el término vigente.`,
@@ -74,6 +80,12 @@ const TEXT = {
     summary: (v, s) => `Model ${v} · rare-disease suspicion: ${s}`,
     failed: (m) => `The request could not be completed: ${m}`,
     noMatches: 'No matches',
+    genes: (n) => (n === 1 ? 'Gene' : 'Genes'),
+    nextTitle: 'Findings to look for next',
+    nextHelp:
+      'Their presence or absence would best tell the first candidates apart. Mark what you find and the differential is recomputed.',
+    nextFoundIn: (n, total) => `in ${n} of the first ${total}`,
+    nextNone: 'No further finding would tell the first candidates apart well.',
     warnings: {},
   },
 };
@@ -171,6 +183,43 @@ function findingList(title, cls, ids) {
   ]);
 }
 
+// Genes tell the clinician which test to order; a long list (contiguous-gene syndromes) is cut after five.
+function geneLine(genes) {
+  const shown = genes.length > 5 ? `${genes.slice(0, 5).join(', ')}, … (${genes.length})` : genes.join(', ');
+  return el('p', { class: 'genes' }, [el('span', { text: `${t('genes')(genes.length)}: ` }), shown]);
+}
+
+/** The findings to look for next (API suggestedFindings): one click adds the answer and recomputes. */
+function renderNext() {
+  const r = state.result;
+  const box = $('next');
+  box.hidden = !r;
+  if (!r) return;
+  const total = Math.min(10, r.differential.length);
+  const items = (r.suggestedFindings ?? []).map((s) =>
+    el('li', { 'data-id': s.id }, [
+      el('span', { class: 'name' }, [
+        termLabel(s),
+        ' ',
+        el('span', { class: 'code', text: s.id }),
+        el('span', { class: 'found-in', text: t('nextFoundIn')(s.foundIn.length, total) }),
+      ]),
+      el('button', { type: 'button', class: 'toggle present', text: t('present'), onclick: () => answer(s, false) }),
+      el('button', { type: 'button', class: 'toggle excluded', text: t('excluded'), onclick: () => answer(s, true) }),
+    ]),
+  );
+  $('next-list').replaceChildren(...items);
+  $('next-none').hidden = items.length > 0;
+}
+
+function answer(finding, excluded) {
+  state.labels.set(finding.id, { label: finding.label, labels: finding.labels });
+  if (!state.findings.some((f) => f.id === finding.id))
+    state.findings.push({ id: finding.id, label: finding.label, labels: finding.labels, excluded });
+  renderFindings();
+  diagnose();
+}
+
 function renderResults() {
   const r = state.result;
   const review = $('review');
@@ -191,11 +240,12 @@ function renderResults() {
         el('div', { class: 'cand-head' }, [
           el('span', { class: 'rank', text: `${c.rank}.` }),
           el('span', { class: 'cand-name', text: diseaseName(c) }),
-          el('span', { class: 'code', text: c.diseaseId }),
+          el('span', { class: 'code', text: [c.diseaseId, ...(c.xrefs ?? [])].join(' · ') }),
           el('span', { class: `badge ${c.category}`, text: c.category === 'orphan' ? t('orphan') : t('common') }),
           el('span', { class: 'prob', text: percent(c.probability) }),
         ]),
         el('div', { class: 'bar', role: 'img', 'aria-label': percent(c.probability) }, [bar]),
+        ...(c.genes?.length ? [geneLine(c.genes)] : []),
         findingList(t('supporting'), 'for', c.supportingPhenotypes),
         findingList(t('contradicting'), 'against', c.contradictingPhenotypes),
         el('button', {
@@ -308,6 +358,7 @@ async function diagnose() {
     state.confirmed.clear();
     state.corrected = null;
     renderResults();
+    renderNext();
     renderCorrection();
   } catch (err) {
     showError(err);
@@ -407,6 +458,7 @@ function init() {
       renderStatic();
       renderFindings();
       renderResults();
+      renderNext();
       renderCorrection();
     });
   }

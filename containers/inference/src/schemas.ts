@@ -159,6 +159,12 @@ export const DiseaseNames = Type.Object(
   },
 );
 
+/** An HPO term's label in the other interface languages the package has one for. */
+export const TermLabels = Type.Object(
+  { es: Type.Optional(Type.String()), fr: Type.Optional(Type.String()) },
+  { description: "the term's label per other language, where the package has one" },
+);
+
 export const DiagnosisResponse = Type.Object({
   requestId: Type.String(),
   modelVersion: Type.String(),
@@ -170,6 +176,12 @@ export const DiagnosisResponse = Type.Object({
       names: Type.Optional(DiseaseNames),
       category: Type.Union([Type.Literal('common'), Type.Literal('orphan')]),
       probability: Type.Number(),
+      genes: Type.Array(Type.String(), {
+        description: 'genes linked to the disease (genes_to_disease); empty for common diseases',
+      }),
+      xrefs: Type.Array(Type.String(), {
+        description: 'other ids of the same disease: Orphanet and DECIPHER entries folded into this OMIM entry',
+      }),
       supportingPhenotypes: Type.Array(Type.String()),
       contradictingPhenotypes: Type.Array(Type.String()),
     }),
@@ -177,4 +189,19 @@ export const DiagnosisResponse = Type.Object({
   orphanSuspicion: Type.Number(),
   specialistReview: Type.Boolean({ description: 'true when the top probability is under the threshold (0.70)' }),
   warnings: Type.Array(Warning),
+  suggestedFindings: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      label: Type.String(),
+      labels: Type.Optional(TermLabels),
+      informationGain: Type.Number({ description: 'bits about which of the ten leading candidates it is' }),
+      foundIn: Type.Array(Type.String(), {
+        description: 'the leading candidates whose profile has the finding or a more specific one',
+      }),
+    }),
+    {
+      description:
+        'up to five findings not entered yet whose presence or absence would best tell the ten leading candidates apart (docs/model.md)',
+    },
+  ),
 });

@@ -46,6 +46,31 @@ describe('POST /v1/diagnoses', () => {
     expect(body.warnings).toEqual([]);
   });
 
+  test('a rare-disease candidate names its genes and folded ids; a common one has none', async () => {
+    const res = await diagnose({ ...DRAVET_LIKE, topK: 6 });
+    const byId = new Map(res.json().differential.map((c: { diseaseId: string }) => [c.diseaseId, c]));
+    expect(byId.get('OMIM:607208')).toMatchObject({ genes: ['SCN1A'], xrefs: ['ORPHA:33069'] });
+    expect(byId.get('DDXPLUS:URTI')).toMatchObject({ genes: [], xrefs: [] });
+  });
+
+  test('findings to look for next: not entered yet, labelled, and each found in some leading candidate', async () => {
+    // WHEN only febrile seizures and developmental delay are entered, whatever topK the client asks for
+    const res = await diagnose({ phenotypes: [{ id: 'HP:0002373' }, { id: 'HP:0001263' }], topK: 1 });
+    // THEN suggestions come, best first, none of them entered, each in some of the leading candidates' profiles
+    const { suggestedFindings, differential } = res.json();
+    expect(differential).toHaveLength(1);
+    expect(suggestedFindings.length).toBeGreaterThan(0);
+    const gains = suggestedFindings.map((s: { informationGain: number }) => s.informationGain);
+    expect([...gains].sort((a, b) => b - a)).toEqual(gains);
+    for (const s of suggestedFindings) {
+      expect(['HP:0002373', 'HP:0001263']).not.toContain(s.id);
+      expect(s.label).toEqual(expect.any(String));
+      expect(s.foundIn.length).toBeGreaterThan(0);
+    }
+    // AND intellectual disability, which Dravet and Jacobsen syndromes have, is among them
+    expect(suggestedFindings.map((s: { id: string }) => s.id)).toContain('HP:0001249');
+  });
+
   test('an excluded finding that a disease has is reported as contradicting it', async () => {
     // GIVEN cough excluded; URTI and pneumonia list cough
     const res = await diagnose({ ...DRAVET_LIKE, topK: 6 });

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
+import { type SuggestedFindingIndex, suggestFindings } from './next-findings';
 import type { CatalogDisease, DiseaseCategory, Evidences, Manifest, Vocabulary } from './package-types';
-import { PhenotypeIndex, type SearchEntry } from './phenotype-index';
+import { otherLabels, PhenotypeIndex, type SearchEntry } from './phenotype-index';
 
 export type Sex = 'unknown' | 'female' | 'male';
 const SEX_CODE: Record<Sex, bigint> = { unknown: 0n, female: 1n, male: 2n };
@@ -21,6 +22,8 @@ export interface DiagnosisInput {
  * patients, top-1: one finding 0.21 / 0.08, two 0.52 / 0.29, three 0.72 / 0.53, four 0.83 / 0.71 (docs/model-card.md).
  */
 export const MIN_FINDINGS = 3;
+/** How many leading candidates the findings to look for next are chosen to separate: the page shows ten. */
+export const SUGGEST_AMONG = 10;
 
 export interface Warning {
   readonly code:
@@ -40,8 +43,23 @@ export interface Candidate {
   readonly name: string;
   readonly category: DiseaseCategory;
   readonly probability: number;
+  /** Genes `genes_to_disease` links to the disease (the test a clinician would order); none for common ones. */
+  readonly genes: readonly string[];
+  /** Other ids of the same disease (Orphanet or DECIPHER entries folded into this OMIM entry). */
+  readonly xrefs: readonly string[];
   readonly supportingPhenotypes: string[];
   readonly contradictingPhenotypes: string[];
+}
+
+/** A finding to examine next (next-findings.ts): it would best tell the leading candidates apart. */
+export interface SuggestedFinding {
+  readonly id: string;
+  readonly label: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Expected information gain in bits about which of the leading candidates the patient has. */
+  readonly informationGain: number;
+  /** The leading candidates whose profile has it (or a more specific term), best first. */
+  readonly foundIn: string[];
 }
 
 export interface Prediction {
@@ -50,6 +68,7 @@ export interface Prediction {
   readonly orphanSuspicion: number;
   readonly specialistReview: boolean;
   readonly warnings: Warning[];
+  readonly suggestedFindings: SuggestedFinding[];
   /** Resolved, de-duplicated term ids actually fed to the model (audit and drift). */
   readonly observed: string[];
   readonly excluded: string[];
@@ -72,6 +91,8 @@ export class Model {
   /** Ancestors of every term, itself included: supporting/contradicting findings compare through them. */
   private readonly ancestors: Set<number>[];
   private readonly diseaseTerms: number[][];
+  /** diseaseTerms' annotated frequencies, in the same order (the findings to look for next weigh them). */
+  private readonly diseaseFrequencies: number[][];
   private readonly diseaseExcluded: Set<number>[];
 
   constructor(
@@ -90,7 +111,14 @@ export class Model {
     this.ancestors = vocabulary.terms.map(() => new Set<number>());
     for (let i = 0; i < vocabulary.terms.length; i++) this.collectAncestors(i);
     const known = (id: string) => this.termIndex.get(id);
-    this.diseaseTerms = catalog.map((d) => d.phenotypes.map((p) => known(p.id)).filter((i) => i !== undefined));
+    const profiles = catalog.map((d) =>
+      d.phenotypes.flatMap((p) => {
+        const i = known(p.id);
+        return i === undefined ? [] : [{ i, frequency: p.frequency }];
+      }),
+    );
+    this.diseaseTerms = profiles.map((list) => list.map((p) => p.i));
+    this.diseaseFrequencies = profiles.map((list) => list.map((p) => p.frequency));
     this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
     const annotatedIn = new Array<number>(vocabulary.terms.length).fill(0);
     for (const terms of this.diseaseTerms) for (const t of terms) annotatedIn[t]++;
@@ -169,6 +197,8 @@ export class Model {
       ...(this.catalog[d].names ? { names: this.catalog[d].names } : {}),
       category: this.catalog[d].category,
       probability: probabilities[d],
+      genes: this.catalog[d].genes,
+      xrefs: this.catalog[d].xrefs,
       ...this.explain(d, observed, excluded),
     }));
     const ids = (list: number[]) => list.map((i) => this.vocabulary.terms[i].id);
@@ -178,6 +208,7 @@ export class Model {
       orphanSuspicion: (out.orphan_suspicion.data as Float32Array)[0],
       specialistReview: (differential[0]?.probability ?? 0) < this.manifest.thresholds.specialistReview,
       warnings,
+      suggestedFindings: this.nextFindings(probabilities, observed, excluded),
       observed: ids(observed),
       excluded: ids(excluded),
       systems: observed.map((i) => this.vocabulary.terms[i].system).filter((s): s is string => s !== null),
@@ -244,6 +275,32 @@ export class Model {
       message: `${id} is not in the model's vocabulary (HPO ${this.vocabulary.hpoVersion}); ignored`,
     });
     return undefined;
+  }
+
+  /** The findings that would best separate the SUGGEST_AMONG leading candidates, whatever topK the client asked for. */
+  private nextFindings(probabilities: Float32Array, observed: number[], excluded: number[]): SuggestedFinding[] {
+    const lead = topIndices(probabilities, Math.min(SUGGEST_AMONG, probabilities.length));
+    const picked = suggestFindings(
+      lead.map((d) => ({ disease: d, probability: probabilities[d] })),
+      observed,
+      excluded,
+      {
+        ancestors: this.ancestors,
+        terms: (d) => this.diseaseTerms[d],
+        frequencies: (d) => this.diseaseFrequencies[d],
+      },
+    );
+    return picked.map((s: SuggestedFindingIndex) => {
+      const term = this.vocabulary.terms[s.term];
+      const labels = otherLabels(term);
+      return {
+        id: term.id,
+        label: term.label,
+        ...(labels ? { labels } : {}),
+        informationGain: Math.round(s.gain * 1000) / 1000,
+        foundIn: s.foundIn.map((d) => this.catalog[d].id),
+      };
+    });
   }
 
   /** docs/model-package.md: a term supports a disease phenotype when equal, ancestor or descendant; same for contradicting. */

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { notFound, unavailable } from '../errors';
-import { DiseaseId, DiseaseNames, errors, LIMITS } from '../schemas';
+import { DiseaseId, DiseaseNames, errors, LIMITS, TermLabels } from '../schemas';
 
 // the page's languages; names in the clinician's language rank first (the index's RANK explains the order)
 const Language = Type.Optional(
@@ -26,12 +26,7 @@ const PhenotypeResults = Type.Object({
     Type.Object({
       id: Type.String(),
       label: Type.String(),
-      labels: Type.Optional(
-        Type.Object(
-          { es: Type.Optional(Type.String()), fr: Type.Optional(Type.String()) },
-          { description: "the term's label per other language, where the package has one" },
-        ),
-      ),
+      labels: Type.Optional(TermLabels),
       matched: Type.String(),
       matchedKind: Type.Union([
         Type.Literal('label'),

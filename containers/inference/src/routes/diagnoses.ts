@@ -67,6 +67,7 @@ export default async function diagnoses(app: FastifyInstance): Promise<void> {
         orphanSuspicion: prediction.orphanSuspicion,
         specialistReview: prediction.specialistReview,
         warnings: prediction.warnings,
+        suggestedFindings: prediction.suggestedFindings,
       };
     },
   );
