@@ -94,6 +94,30 @@ export function buildProgram(): Command {
         version(v),
       );
     });
+  models
+    .command('compare <a> <b>')
+    .description(
+      'two versions: every headline metric with its change, regressions beyond the gate tolerance, changed inputs',
+    )
+    .option('--all', 'also the metrics that did not change')
+    .option('--tolerance <x>', 'a drop larger than this is flagged (default: the gate tolerance, 0.02)', '0.02')
+    .option('--group <name>', 'model package group (AWS)', env.DXOPS_MODEL_PACKAGE_GROUP)
+    .action(async (a, b, o, cmd) => {
+      const { ctx, out } = ctxOf(cmd);
+      const tolerance = Number(o.tolerance);
+      if (!(tolerance >= 0 && tolerance < 1))
+        throw new CliError(`'${o.tolerance}' is not a tolerance`, 'give a number from 0 to 1, e.g. --tolerance 0.01');
+      const options = { all: Boolean(o.all), tolerance };
+      if (ctx.mode === 'local') return local.modelsCompare(ctx, out, version(a), version(b), options);
+      return remoteModels.modelsCompare(
+        ctx,
+        out,
+        setting('DXOPS_MODEL_PACKAGE_GROUP', o.group, 'the model package group'),
+        version(a),
+        version(b),
+        options,
+      );
+    });
   for (const [name, status] of [
     ['approve', 'Approved'],
     ['reject', 'Rejected'],

@@ -105,6 +105,14 @@ describe('dxops against AWS (moto on loopback)', () => {
         orphan: { timesplit: { top10: 0.2 + i / 10 } },
       };
       await s3.send(new PutObjectCommand({ Bucket: 'dxops-artifacts', Key: key, Body: JSON.stringify(evaluation) }));
+      const lineage = [{ uri: 'phenotype.hpoa.gz', sha256: `${i}`.repeat(64) }];
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'dxops-artifacts',
+          Key: `p${i}/manifest.json`,
+          Body: JSON.stringify({ lineage }),
+        }),
+      );
       await sm.send(
         new CreateModelPackageCommand({
           ModelPackageGroupName: 'dxops-diagnosis-metrics',
@@ -137,6 +145,12 @@ describe('dxops against AWS (moto on loopback)', () => {
       metrics: { common: { complete: { top1: 0.986 } } },
     });
     expect(JSON.parse(shown.stdout).metrics.common.complete.perDisease).toBeUndefined();
+    // AND compare reads both evaluations and both manifests (the package prefix) from S3
+    const compared = await aws('models', 'compare', '1', '2', '--group', 'dxops-diagnosis-metrics');
+    expect(compared.stdout).toMatch(/common\.complete\.top1\s+0\.981\s+0\.986\s+\+0\.0050/);
+    expect(compared.stdout).toMatch(/orphan\.timesplit\.top10\s+0\.200\s+0\.300\s+\+0\.1000/);
+    expect(compared.stdout).toContain('no metric of version 2 is worse than version 1 by more than 0.02');
+    expect(compared.stdout).toContain('phenotype.hpoa.gz: 000000000000 -> 111111111111');
   });
 
   test('data upload writes the file to the raw bucket with SSE-KMS and an intact body, multipart when large', async () => {
