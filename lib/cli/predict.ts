@@ -16,9 +16,24 @@ export async function predictFile(out: Output, input: string, url: string, token
     [
       `model ${result.modelVersion}; orphan suspicion ${result.orphanSuspicion?.toFixed(2)}${result.specialistReview ? '; specialist review advised' : ''}`,
       table(
-        ['rank', 'disease', 'category', 'probability', 'name'],
-        (result.differential ?? []).map((d) => [d.rank, d.diseaseId, d.category, d.probability.toFixed(3), d.name]),
+        ['rank', 'disease', 'category', 'probability', 'genes', 'name'],
+        (result.differential ?? []).map((d) => [
+          d.rank,
+          d.diseaseId,
+          d.category,
+          d.probability.toFixed(3),
+          (d.genes ?? []).slice(0, 3).join(',') + ((d.genes?.length ?? 0) > 3 ? ',…' : ''),
+          d.name,
+        ]),
       ),
+      ...(result.suggestedFindings?.length
+        ? [
+            'findings to look for next (their presence or absence best separates the leading candidates):',
+            ...result.suggestedFindings.map(
+              (f) => `  ${f.id}  ${f.label} (${f.informationGain.toFixed(2)} bits; in ${f.foundIn.length} of them)`,
+            ),
+          ]
+        : []),
     ].join('\n'),
   );
 }

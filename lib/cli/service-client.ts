@@ -8,6 +8,7 @@ export interface Candidate {
   name: string;
   category: string;
   probability: number;
+  genes?: string[];
 }
 
 export interface DiagnosisAnswer {
@@ -16,6 +17,7 @@ export interface DiagnosisAnswer {
   differential: Candidate[];
   orphanSuspicion: number;
   specialistReview: boolean;
+  suggestedFindings?: { id: string; label: string; informationGain: number; foundIn: string[] }[];
 }
 
 /** `POST /v1/diagnoses` with a JSON body as given; a non-2xx answer is a CliError with the service's message. */
