@@ -92,6 +92,39 @@ async function main(): Promise<void> {
     await correct.fill('síndrome de Jacobsen');
     await page.getByRole('option', { name: /Jacobsen syndrome/ }).click();
     await page.getByText('Corrección registrada: Jacobsen syndrome ✓').waitFor();
+
+    // WHEN the case is exported: a phenopacket, and the summary for the clinical record
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Descargar phenopacket (GA4GH)' }).click(),
+    ]);
+    const packet = JSON.parse(readFileSync((await download.path()) as string, 'utf8'));
+    // THEN the phenopacket holds the findings as sent, the age, and the corrected diagnosis as its interpretation
+    assert.deepEqual(
+      packet.phenotypicFeatures.map((f: { type: { id: string }; excluded?: boolean }) => [f.type.id, !!f.excluded]),
+      [
+        ['HP:0002373', false],
+        ['HP:0001249', false],
+        ['HP:0001263', false],
+        ['HP:0012735', true],
+      ],
+    );
+    assert.equal(packet.subject.timeAtLastEncounter.age.iso8601duration, 'P3Y');
+    assert.equal(packet.subject.sex, 'FEMALE');
+    assert.equal(packet.interpretations[0].diagnosis.disease.id, 'OMIM:147791');
+    assert.equal(packet.metaData.phenopacketSchemaVersion, '2.0');
+    // AND the API takes it back, answering with the same first candidate
+    const again = await page.request.post(`${server.url}/v1/diagnoses`, { data: { phenopacket: packet } });
+    assert.equal(again.status(), 200);
+    assert.equal((await again.json()).differential[0].diseaseId, await first.getAttribute('data-disease'));
+    await page.getByRole('button', { name: 'Resumen para la historia clínica' }).click();
+    const summary = await page.locator('#summary-text').inputValue();
+    assert.match(summary, /^DxOps: apoyo a la decisión clínica; no es un diagnóstico\./);
+    assert.match(summary, /Paciente: 3 años, sexo femenino/);
+    assert.match(summary, /Hallazgos descartados: Tos \(HP:0012735\)/);
+    assert.match(summary, /\n1\. Dravet syndrome \(OMIM:607208\) .* · Gen SCN1A/);
+    assert.match(summary, /Diagnóstico registrado por el clínico: Jacobsen syndrome \(OMIM:147791\)/);
+
     // WHEN the clinician marks the first finding to look for next as present
     const next = page.locator('#next-list li').first();
     await next.waitFor();

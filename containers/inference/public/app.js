@@ -38,6 +38,16 @@ const TEXT = {
       'Su presencia o ausencia distinguiría mejor entre los primeros candidatos. Marque lo que encuentre y el diferencial se recalcula.',
     nextFoundIn: (n, total) => `en ${n} de los ${total} primeros`,
     nextNone: 'Ningún hallazgo más distinguiría bien entre los primeros candidatos.',
+    exportSummary: 'Resumen para la historia clínica',
+    exportPhenopacket: 'Descargar phenopacket (GA4GH)',
+    copied: 'Resumen copiado al portapapeles.',
+    summaryHead: 'DxOps: apoyo a la decisión clínica; no es un diagnóstico.',
+    summaryMeta: (date, model, id) => `Fecha: ${date} · Modelo: ${model} · Solicitud: ${id}`,
+    summaryPatient: (age, sex) => `Paciente: ${age === '' ? 'edad no indicada' : `${age} años`}, sexo ${sex}`,
+    summaryPresent: 'Hallazgos presentes',
+    summaryExcluded: 'Hallazgos descartados',
+    summaryDifferential: (s) => `Diagnóstico diferencial (sospecha de enfermedad rara: ${s}):`,
+    summaryDiagnosis: (name, id) => `Diagnóstico registrado por el clínico: ${name} (${id})`,
     warnings: {
       UNKNOWN_PHENOTYPE: (id) => `${id} no está en el vocabulario del modelo; se ignoró.`,
       REDIRECTED_PHENOTYPE: (id) => `${id} es un identificador obsoleto o alternativo; se usó el término vigente.`,
@@ -86,6 +96,16 @@ const TEXT = {
       'Their presence or absence would best tell the first candidates apart. Mark what you find and the differential is recomputed.',
     nextFoundIn: (n, total) => `in ${n} of the first ${total}`,
     nextNone: 'No further finding would tell the first candidates apart well.',
+    exportSummary: 'Summary for the clinical record',
+    exportPhenopacket: 'Download phenopacket (GA4GH)',
+    copied: 'Summary copied to the clipboard.',
+    summaryHead: 'DxOps: clinical decision support; not a diagnosis.',
+    summaryMeta: (date, model, id) => `Date: ${date} · Model: ${model} · Request: ${id}`,
+    summaryPatient: (age, sex) => `Patient: ${age === '' ? 'age not given' : `${age} years`}, sex ${sex}`,
+    summaryPresent: 'Findings present',
+    summaryExcluded: 'Findings excluded',
+    summaryDifferential: (s) => `Differential diagnosis (rare-disease suspicion: ${s}):`,
+    summaryDiagnosis: (name, id) => `Diagnosis recorded by the clinician: ${name} (${id})`,
     warnings: {},
   },
 };
@@ -95,6 +115,7 @@ const state = {
   findings: [], // { id, label, labels, excluded }
   labels: new Map(), // HPO id -> { label, labels }, for the supporting/contradicting lists
   result: null,
+  asked: null, // { findings, age, sex } as sent for the current result: what the summary and phenopacket describe
   confirmed: new Set(),
   corrected: null, // { id, name } the clinician recorded as the diagnosis instead
 };
@@ -260,6 +281,118 @@ function renderResults() {
   );
 }
 
+/** The diagnosis the clinician recorded for this result, if any: a correction wins over a confirmation. */
+function recordedDiagnosis() {
+  if (state.corrected) return { id: state.corrected.id, name: diseaseName(state.corrected) };
+  const confirmed = state.result?.differential.find((c) => state.confirmed.has(c.diseaseId));
+  return confirmed ? { id: confirmed.diseaseId, name: diseaseName(confirmed) } : null;
+}
+
+/** Plain text for the clinical record: what was entered, the first candidates, and what the clinician recorded. */
+function summaryText() {
+  const r = state.result;
+  const a = state.asked;
+  const sexName = { unknown: t('sexUnknown'), female: t('sexFemale'), male: t('sexMale') }[a.sex].toLowerCase();
+  const names = (excluded) =>
+    a.findings
+      .filter((f) => f.excluded === excluded)
+      .map((f) => `${termLabel(f)} (${f.id})`)
+      .join('; ') || t('none');
+  const lines = [
+    t('summaryHead'),
+    t('summaryMeta')(new Date().toISOString().slice(0, 10), r.modelVersion, r.requestId),
+    t('summaryPatient')(a.age, sexName),
+    `${t('summaryPresent')}: ${names(false)}`,
+    `${t('summaryExcluded')}: ${names(true)}`,
+    t('summaryDifferential')(percent(r.orphanSuspicion)),
+    ...r.differential.map(
+      (c) =>
+        `${c.rank}. ${diseaseName(c)} (${c.diseaseId}) ${percent(c.probability)}` +
+        (c.genes?.length ? ` · ${t('genes')(c.genes.length)} ${c.genes.slice(0, 5).join(', ')}` : ''),
+    ),
+  ];
+  if (r.specialistReview) lines.push(t('review')(percent(r.differential[0]?.probability ?? 0)));
+  const dx = recordedDiagnosis();
+  if (dx) lines.push(t('summaryDiagnosis')(dx.name, dx.id));
+  return lines.join('\n');
+}
+
+async function showSummary() {
+  const box = $('summary-text');
+  box.value = summaryText();
+  box.hidden = false;
+  box.select();
+  try {
+    await navigator.clipboard.writeText(box.value);
+    $('export-done').textContent = t('copied');
+    $('export-done').hidden = false;
+  } catch {
+    // no clipboard (permissions, plain http): the text stays selected in the box to copy by hand
+  }
+}
+
+/**
+ * The case as a GA4GH Phenopacket v2: the findings as sent, age and sex, and the diagnosis the clinician recorded
+ * as its interpretation. No name or record number: the ids are the request's. `POST /v1/diagnoses` accepts it back,
+ * and `dxops evaluate --format phenopackets` scores a folder of them.
+ */
+function phenopacket() {
+  const r = state.result;
+  const a = state.asked;
+  const years = a.age === '' ? null : Number(a.age);
+  const age = years === null ? undefined : Number.isInteger(years) ? `P${years}Y` : `P${Math.round(years * 12)}M`;
+  const dx = recordedDiagnosis();
+  return {
+    id: r.requestId,
+    subject: {
+      id: r.requestId,
+      sex: { female: 'FEMALE', male: 'MALE', unknown: 'UNKNOWN_SEX' }[a.sex],
+      ...(age ? { timeAtLastEncounter: { age: { iso8601duration: age } } } : {}),
+    },
+    phenotypicFeatures: a.findings.map((f) => ({
+      type: { id: f.id, label: f.label },
+      ...(f.excluded ? { excluded: true } : {}),
+    })),
+    ...(dx
+      ? {
+          interpretations: [
+            { id: `${r.requestId}-1`, progressStatus: 'SOLVED', diagnosis: { disease: { id: dx.id, label: dx.name } } },
+          ],
+        }
+      : {}),
+    metaData: {
+      created: new Date().toISOString(),
+      createdBy: `DxOps ${r.modelVersion}`,
+      phenopacketSchemaVersion: '2.0',
+      resources: [
+        {
+          id: 'hp',
+          name: 'human phenotype ontology',
+          url: 'http://purl.obolibrary.org/obo/hp.owl',
+          version: r.hpoVersion,
+          namespacePrefix: 'HP',
+          iriPrefix: 'http://purl.obolibrary.org/obo/HP_',
+        },
+      ],
+    },
+  };
+}
+
+function downloadPhenopacket() {
+  const blob = new Blob([`${JSON.stringify(phenopacket(), null, 2)}\n`], { type: 'application/json' });
+  const link = el('a', { href: URL.createObjectURL(blob), download: `dxops-${state.result.requestId}.json` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 0);
+}
+
+function renderExport() {
+  $('export').hidden = !state.result;
+  $('summary-text').hidden = true;
+  $('export-done').hidden = true;
+}
+
 function renderCorrection() {
   $('correct').hidden = !state.result;
   const done = $('correct-done');
@@ -355,10 +488,12 @@ async function diagnose() {
   $('diagnose').disabled = true;
   try {
     state.result = await api('POST', '/v1/diagnoses', body);
+    state.asked = { findings: state.findings.map((f) => ({ ...f })), age, sex: body.sex };
     state.confirmed.clear();
     state.corrected = null;
     renderResults();
     renderNext();
+    renderExport();
     renderCorrection();
   } catch (err) {
     showError(err);
@@ -435,6 +570,8 @@ function init() {
   });
   search.addEventListener('blur', () => setTimeout(closeSuggestions, 100));
   $('diagnose').addEventListener('click', diagnose);
+  $('export-summary').addEventListener('click', showSummary);
+  $('export-phenopacket').addEventListener('click', downloadPhenopacket);
   const correct = $('correct-search');
   correct.addEventListener('input', () => {
     clearTimeout(diseaseTimer);

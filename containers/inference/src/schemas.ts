@@ -168,6 +168,7 @@ export const TermLabels = Type.Object(
 export const DiagnosisResponse = Type.Object({
   requestId: Type.String(),
   modelVersion: Type.String(),
+  hpoVersion: Type.String({ description: "the HPO release of the model's vocabulary" }),
   differential: Type.Array(
     Type.Object({
       rank: Type.Integer(),

@@ -64,6 +64,8 @@ export interface SuggestedFinding {
 
 export interface Prediction {
   readonly modelVersion: string;
+  /** The HPO release of the model's vocabulary (a phenopacket's metaData names it). */
+  readonly hpoVersion: string;
   readonly differential: Candidate[];
   readonly orphanSuspicion: number;
   readonly specialistReview: boolean;
@@ -204,6 +206,7 @@ export class Model {
     const ids = (list: number[]) => list.map((i) => this.vocabulary.terms[i].id);
     return {
       modelVersion: this.version,
+      hpoVersion: this.vocabulary.hpoVersion,
       differential,
       orphanSuspicion: (out.orphan_suspicion.data as Float32Array)[0],
       specialistReview: (differential[0]?.probability ?? 0) < this.manifest.thresholds.specialistReview,

@@ -63,6 +63,7 @@ export default async function diagnoses(app: FastifyInstance): Promise<void> {
       return {
         requestId: request.id,
         modelVersion: prediction.modelVersion,
+        hpoVersion: prediction.hpoVersion,
         differential: prediction.differential,
         orphanSuspicion: prediction.orphanSuspicion,
         specialistReview: prediction.specialistReview,
