@@ -274,7 +274,7 @@ function gateReasons(ctx: RunContext): string {
 /** What the registry keeps of an evaluation: the headline metrics (the champion comparison reads these). */
 export function registryMetrics(evaluation: Record<string, unknown>): Record<string, unknown> {
   const keep: Record<string, unknown> = {};
-  for (const key of ['common', 'orphan', 'commonVsOrphanAuroc', 'calibration', 'gate']) {
+  for (const key of ['common', 'orphan', 'commonVsOrphanAuroc', 'fewFindings', 'calibration', 'gate']) {
     if (key in evaluation) keep[key] = evaluation[key];
   }
   const common = keep.common as Record<string, Record<string, unknown>> | undefined;

@@ -24,6 +24,7 @@ from common.records import RecordEncoder, diagnosis_index, holdout_split, load_r
 from common.simulate import FEW_FINDINGS, Noise, simulate_cases
 from evaluate import gate
 from evaluate.drift import drift_baseline
+from evaluate.few_findings import few_findings_curve
 from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
 from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline
 from evaluate.report import render_report
@@ -224,6 +225,19 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         orphan["timesplitPhenomizer"] = baseline
 
     orphan["vignettes"] = evaluate_vignettes(model, cindex)
+    log(
+        "few findings: k phenotypes of each held-out DDXPlus patient and of 300 simulated rare-disease patients"
+    )
+    few_curve = few_findings_curve(
+        lambda q: model.predict(q)[0],
+        {
+            "ddxplus": (views["phenotypesOnly"], truths),
+            "orphanSimulated": (
+                [Request(c.observed, [], [], c.age, c.sex) for c in sim[:300]],
+                [cindex[c.disease_id] for c in sim[:300]],
+            ),
+        },
+    )
 
     common_susp = [s for view in ("complete", "phenotypesOnly") for _, s in view_predictions[view]]
     # reference traffic for drift: clinicians enter phenotypes; half common patients, half rare-disease patients
@@ -240,6 +254,7 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         "common": common,
         "orphan": orphan,
         "commonVsOrphanAuroc": auroc(common_susp + sim_susp, [0] * len(common_susp) + [1] * len(sim_susp)),
+        "fewFindings": few_curve,
         "calibration": {"ece": ece, "curve": curve},
         "unknownTerms": len(encoder.unknown_terms),
         "driftBaseline": baseline,

@@ -1,7 +1,8 @@
 """A leakage-controlled, time-split set of literature pseudo-cases for tuning and evaluating the orphan ranker.
 
 The older HPO release (2024) plays the knowledge base; the cases are the phenotype sets that the newer release
-(2025) added from publications the older one never cited. A model built from the older release has therefore never
+(2025) annotates from publications the older one never cited, each publication's findings gathered from every row
+that cites it, alone or with older publications. A model built from the older release has therefore never
 seen them: the same situation as a new case report. Diseases first annotated after 2024 are only reachable through
 gene relatives, like the unannotated diseases in real use.
 """
@@ -24,6 +25,41 @@ MIN_TERMS = 3  # a publication adding one or two annotations is not a case descr
 LOPO_SEED = 42
 
 
+def split_references(joined: str) -> list[str]:
+    """An HPOA ``reference`` field ("PMID:1;PMID:2") as its single references."""
+    return [r.strip() for r in joined.split(";") if r.strip()]
+
+
+def publication_cases(rows, old_refs: set[str], resolve) -> list[dict]:
+    """Per disease and publication the older release never cited, the findings (observed, excluded) that the newer
+    release's phenotype rows annotate from it; only cases with at least MIN_TERMS observed findings."""
+    cases: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
+        lambda: {"observed": set(), "excluded": set()}
+    )
+    for row in rows:
+        if len(row) < 11 or row[10] != "P":
+            continue
+        term = resolve(row[3])
+        if term is None:
+            continue
+        absent = row[2] == "NOT" or row[7].startswith("0/")
+        # HPO keeps one row per disease and finding with its references joined: a new publication that reports a
+        # finding an older one did too appears in that shared row, and its case includes the finding
+        for ref in split_references(row[4]):
+            if ref.startswith("PMID:") and ref not in old_refs:
+                cases[(row[0], ref)]["excluded" if absent else "observed"].add(term)
+    return [
+        {
+            "diseaseId": d,
+            "reference": ref,
+            "observed": sorted(c["observed"]),
+            "excluded": sorted(c["excluded"]),
+        }
+        for (d, ref), c in sorted(cases.items())
+        if len(c["observed"]) >= MIN_TERMS
+    ]
+
+
 def build_timesplit(
     old_hp: Path,
     old_hpoa: Path,
@@ -38,33 +74,10 @@ def build_timesplit(
     hpoa_version, old, _ = read_hpoa(old_hpoa, onto.resolve)
     twins, _ = usable_twins(decipher_twins or {}, old)
     catalog = orphan_entries(old, read_genes_to_disease(genes_path), twins)
-    old_refs = {r for a in old.values() for r in a.references}
-    cases: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
-        lambda: {"observed": set(), "excluded": set()}
-    )
+    old_refs = {r for a in old.values() for joined in a.references for r in split_references(joined)}
     with gzip.open(new_hpoa, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith(("#", "database_id")):
-                continue
-            row = line.rstrip("\n").split("\t")
-            if len(row) < 11 or row[10] != "P" or not row[4].startswith("PMID:") or row[4] in old_refs:
-                continue
-            term = onto.resolve(row[3])
-            if term is None:
-                continue
-            freq = row[7]
-            absent = row[2] == "NOT" or (freq.startswith("0/"))
-            cases[(row[0], row[4])]["excluded" if absent else "observed"].add(term)
-    out = [
-        {
-            "diseaseId": d,
-            "reference": ref,
-            "observed": sorted(c["observed"]),
-            "excluded": sorted(c["excluded"]),
-        }
-        for (d, ref), c in sorted(cases.items())
-        if len(c["observed"]) >= MIN_TERMS
-    ]
+        rows = [line.rstrip("\n").split("\t") for line in fh if not line.startswith(("#", "database_id"))]
+    out = publication_cases(rows, old_refs, onto.resolve)
     lopo = lopo_cases(read_phenotype_rows(old_hpoa, onto.resolve), catalog, is_tuning_disease, LOPO_SEED)
     return {
         "hpoVersion": onto.version,

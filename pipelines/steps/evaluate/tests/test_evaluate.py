@@ -54,6 +54,18 @@ def test_gate_fails_on_thresholds_and_on_regression():
     ]
 
 
+def test_a_metric_over_other_cases_than_the_champions_is_not_compared_and_says_so():
+    # GIVEN the time-split set rebuilt (485 cases against 395): a lower rate there is no regression
+    champion = {"orphan": {"timesplit": {"n": 395, "top10": 0.5}, "simulated": {"n": 500, "top10": 0.9}}}
+    metrics = {"orphan": {"timesplit": {"n": 485, "top10": 0.3}, "simulated": {"n": 500, "top10": 0.85}}}
+    result = gate.check(metrics, {}, champion)
+    # THEN the simulated drop on the same cases fails the gate; the time-split one is named as not compared
+    assert result["reasons"] == [
+        "orphan.simulated.top10=0.85 regressed from the champion's 0.9 by more than 0.02"
+    ]
+    assert result["notCompared"] == ["orphan.timesplit.top10: 485 cases against the champion's 395"]
+
+
 def test_the_vignettes_may_lose_two_of_twenty_against_the_champion_not_three():
     champion = {"orphan": {"vignettes": {"top10": 0.8}}}
     assert gate.check({"orphan": {"vignettes": {"top10": 0.7}}}, {}, champion)["passed"]
