@@ -130,7 +130,10 @@ async function main(): Promise<void> {
     await next.waitFor();
     const nextId = (await next.getAttribute('data-id')) ?? '';
     assert.match(await text(next), /en \d+ de los \d+ primeros/);
-    await next.getByRole('button', { name: 'Presente' }).click();
+    // each answer button names its finding, and the count says which candidates have it on hover
+    const nextLabel = (await next.locator('.name').textContent())?.split(' HP:')[0] ?? '';
+    assert.ok((await next.locator('.found-in').getAttribute('title'))?.length, 'the candidates that have it');
+    await next.getByRole('button', { name: `Presente: ${nextLabel}` }).click();
     // THEN it joins the findings as present, and the recomputed differential no longer suggests it
     await page.locator('#findings li', { hasText: nextId }).getByRole('button', { name: 'Presente' }).waitFor();
     await page.locator(`#next-list li[data-id="${nextId}"]`).waitFor({ state: 'detached' });

@@ -217,16 +217,35 @@ function renderNext() {
   box.hidden = !r;
   if (!r) return;
   const total = Math.min(10, r.differential.length);
+  const names = new Map(r.differential.map((c) => [c.diseaseId, diseaseName(c)]));
   const items = (r.suggestedFindings ?? []).map((s) =>
     el('li', { 'data-id': s.id }, [
       el('span', { class: 'name' }, [
         termLabel(s),
         ' ',
         el('span', { class: 'code', text: s.id }),
-        el('span', { class: 'found-in', text: t('nextFoundIn')(s.foundIn.length, total) }),
+        // which candidates have it: on hover, and for screen readers through the title
+        el('span', {
+          class: 'found-in',
+          text: t('nextFoundIn')(s.foundIn.length, total),
+          title: s.foundIn.map((id) => names.get(id) ?? id).join('\n'),
+        }),
       ]),
-      el('button', { type: 'button', class: 'toggle present', text: t('present'), onclick: () => answer(s, false) }),
-      el('button', { type: 'button', class: 'toggle excluded', text: t('excluded'), onclick: () => answer(s, true) }),
+      // the finding's name in each button's accessible name: five rows of "Present" would not say which
+      el('button', {
+        type: 'button',
+        class: 'toggle present',
+        text: t('present'),
+        'aria-label': `${t('present')}: ${termLabel(s)}`,
+        onclick: () => answer(s, false),
+      }),
+      el('button', {
+        type: 'button',
+        class: 'toggle excluded',
+        text: t('excluded'),
+        'aria-label': `${t('excluded')}: ${termLabel(s)}`,
+        onclick: () => answer(s, true),
+      }),
     ]),
   );
   $('next-list').replaceChildren(...items);
