@@ -12,7 +12,7 @@ import { registryMetrics } from '../../pipelines/definition/local-runner';
 import { aws, clientConfig } from './aws';
 import type { Context } from './context';
 import { CliError } from './errors';
-import { compareVersions, comparisonText, lineageChanges } from './model-compare';
+import { type CompareOptions, compareWithLineage, comparisonText, type Lineage } from './model-compare';
 import { type ModelVersionView, versionDetail, versionsTable } from './model-views';
 import type { Output } from './output';
 
@@ -46,7 +46,7 @@ async function summaries(sm: SageMakerClient, group: string): Promise<ModelPacka
 }
 
 /** A JSON object in S3 (an evaluation, a package's manifest). */
-async function evaluation(s3: S3Client, uri: string): Promise<Record<string, unknown>> {
+async function readJson(s3: S3Client, uri: string): Promise<Record<string, unknown>> {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (!match) throw new Error(`not an S3 URI: ${uri}`);
   const res = await s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
@@ -62,7 +62,7 @@ async function describe(ctx: Context, summary: ModelPackageSummary): Promise<Aws
   let metricsError: string | undefined;
   if (evaluationUri) {
     try {
-      metrics = registryMetrics(await evaluation(new S3Client(clientConfig(ctx)), evaluationUri));
+      metrics = registryMetrics(await readJson(new S3Client(clientConfig(ctx)), evaluationUri));
     } catch (err) {
       metricsError = `${(err as Error).name}: ${(err as Error).message}`;
     }
@@ -154,31 +154,22 @@ export async function modelsCompare(
   group: string,
   a: number,
   b: number,
-  o: { all: boolean; tolerance: number },
+  o: CompareOptions,
 ): Promise<void> {
   const [left, right] = [
     await describe(ctx, await find(ctx, group, a)),
     await describe(ctx, await find(ctx, group, b)),
   ];
-  const s3 = new S3Client(clientConfig(ctx));
-  let lineage: ReturnType<typeof lineageChanges> | undefined;
-  let lineageError: string | undefined;
-  try {
-    const read = async (p: AwsModelVersion) => {
-      if (!p.packageUri) throw new Error(`version ${p.version} has no packageUri`);
-      const manifest = await evaluation(s3, `${p.packageUri.replace(/\/$/, '')}/manifest.json`);
-      return (manifest.lineage ?? []) as { uri: string; sha256: string }[];
-    };
-    lineage = lineageChanges(await read(left), await read(right));
-  } catch (err) {
-    lineageError = `a manifest could not be read: ${(err as Error).name}: ${(err as Error).message}`;
-  }
   const metricsMissing = [left, right].filter((p) => !p.metrics).map((p) => p.version);
   if (metricsMissing.length)
     throw new CliError(
       `no evaluation metrics for version ${metricsMissing.join(' and ')}`,
       'dxops models show N names the evaluation URI and why it could not be read',
     );
-  const comparison = { ...compareVersions(left, right, o.tolerance), lineage, lineageError };
+  const s3 = new S3Client(clientConfig(ctx));
+  const comparison = await compareWithLineage(left, right, o.tolerance, async (p) => {
+    if (!p.packageUri) throw new Error(`version ${p.version} has no packageUri`);
+    return ((await readJson(s3, `${p.packageUri.replace(/\/$/, '')}/manifest.json`)).lineage ?? []) as Lineage;
+  });
   out.result(comparison, () => comparisonText(comparison, o.all));
 }

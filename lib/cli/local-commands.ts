@@ -7,7 +7,7 @@ import type { ParameterName } from '../../pipelines/definition/steps';
 import { type Context, REPO_ROOT } from './context';
 import { CliError } from './errors';
 import { type FollowOptions, follow, type RunSnapshot } from './follow';
-import { compareVersions, comparisonText, lineageChanges } from './model-compare';
+import { type CompareOptions, compareWithLineage, comparisonText } from './model-compare';
 import { versionDetail, versionsTable } from './model-views';
 import { type Output, table } from './output';
 
@@ -46,24 +46,15 @@ export function modelsShow(ctx: Context, out: Output, version: number): void {
   );
 }
 
-export interface CompareOptions {
-  readonly all: boolean;
-  readonly tolerance: number;
-}
-
-export function modelsCompare(ctx: Context, out: Output, a: number, b: number, o: CompareOptions): void {
+export async function modelsCompare(ctx: Context, out: Output, a: number, b: number, o: CompareOptions): Promise<void> {
   const reg = registry(ctx);
   const [left, right] = wrap(() => [reg.get(a), reg.get(b)]);
-  let lineage: ReturnType<typeof lineageChanges> | undefined;
-  let lineageError: string | undefined;
-  try {
-    const read = (p: typeof left) =>
-      JSON.parse(readFileSync(join(reg.packagePath(p), 'manifest.json'), 'utf8')).lineage ?? [];
-    lineage = lineageChanges(read(left), read(right));
-  } catch (err) {
-    lineageError = `a manifest could not be read: ${(err as Error).message}`;
-  }
-  const comparison = { ...compareVersions(left, right, o.tolerance), lineage, lineageError };
+  const comparison = await compareWithLineage(
+    left,
+    right,
+    o.tolerance,
+    (p) => JSON.parse(readFileSync(join(reg.packagePath(p), 'manifest.json'), 'utf8')).lineage ?? [],
+  );
   out.result(comparison, () => comparisonText(comparison, o.all));
 }
 

@@ -94,11 +94,34 @@ export function compareVersions(
   };
 }
 
+export interface CompareOptions {
+  readonly all: boolean;
+  readonly tolerance: number;
+}
+
+export type Lineage = readonly { uri: string; sha256: string }[];
+
+/**
+ * The comparison of two versions, with the training inputs that differ as read by `readLineage` (a package's
+ * manifest on disk or in S3); a manifest that cannot be read leaves the metrics compared and says why.
+ */
+export async function compareWithLineage<V extends ModelVersionView>(
+  a: V,
+  b: V,
+  tolerance: number,
+  readLineage: (v: V) => Lineage | Promise<Lineage>,
+): Promise<Comparison> {
+  try {
+    const lineage = lineageChanges(await readLineage(a), await readLineage(b));
+    return { ...compareVersions(a, b, tolerance), lineage };
+  } catch (err) {
+    const lineageError = `a manifest could not be read: ${(err as Error).name}: ${(err as Error).message}`;
+    return { ...compareVersions(a, b, tolerance), lineageError };
+  }
+}
+
 /** Inputs of the two manifests' `lineage` whose sha256 differs, or that only one of them lists. */
-export function lineageChanges(
-  a: readonly { uri: string; sha256: string }[],
-  b: readonly { uri: string; sha256: string }[],
-): LineageChange[] {
+export function lineageChanges(a: Lineage, b: Lineage): LineageChange[] {
   const left = new Map(a.map((x) => [x.uri, x.sha256]));
   const right = new Map(b.map((x) => [x.uri, x.sha256]));
   return [...new Set([...left.keys(), ...right.keys()])]

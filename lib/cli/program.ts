@@ -11,6 +11,7 @@ import { CliError } from './errors';
 import { type EvaluationResult, evaluateEndpoint, evaluatePackage } from './evaluate';
 import * as local from './local-commands';
 import { pipelinePrune } from './local-prune';
+import { DEFAULT_TOLERANCE } from './model-compare';
 import { Output, pct } from './output';
 import { predictFile } from './predict';
 import { assertSource, SOURCES, uploadLocal, uploadS3 } from './upload';
@@ -100,7 +101,11 @@ export function buildProgram(): Command {
       'two versions: every headline metric with its change, regressions beyond the gate tolerance, changed inputs',
     )
     .option('--all', 'also the metrics that did not change')
-    .option('--tolerance <x>', 'a drop larger than this is flagged (default: the gate tolerance, 0.02)', '0.02')
+    .option(
+      '--tolerance <x>',
+      `a drop larger than this is flagged (default: the gate tolerance, ${DEFAULT_TOLERANCE})`,
+      String(DEFAULT_TOLERANCE),
+    )
     .option('--group <name>', 'model package group (AWS)', env.DXOPS_MODEL_PACKAGE_GROUP)
     .action(async (a, b, o, cmd) => {
       const { ctx, out } = ctxOf(cmd);

@@ -15,7 +15,11 @@
 import { createHash } from 'node:crypto';
 import { loadModel } from '../../containers/inference/src/model/load-model';
 import { type Model, SUGGEST_AMONG } from '../../containers/inference/src/model/model';
-import { SUGGEST_DEFAULTS, suggestFindings } from '../../containers/inference/src/model/next-findings';
+import {
+  type ProfileSource,
+  SUGGEST_DEFAULTS,
+  suggestFindings,
+} from '../../containers/inference/src/model/next-findings';
 import { DirPackageReader } from '../../containers/inference/src/model/package-reader';
 
 const MODEL_DIR = process.env.MODEL_DIR;
@@ -61,33 +65,13 @@ type Strategy = 'suggestion' | 'top-candidate' | 'random';
 
 interface World {
   model: Model;
-  ancestors: Set<number>[];
-  termIndex: Map<string, number>;
+  /** The service's own profiles and ancestors (Model.profiles): the patients and the answers use what it uses. */
+  profiles: ProfileSource;
   diseaseIndex: Map<string, number>;
-  terms: number[][];
-  freqs: number[][];
 }
 
 function buildWorld(model: Model): World {
-  const vocab = model.vocabulary.terms;
-  const ancestors = vocab.map(() => new Set<number>());
-  const collect = (i: number): Set<number> => {
-    if (ancestors[i].size) return ancestors[i];
-    ancestors[i].add(i);
-    for (const p of vocab[i].parents) for (const a of collect(p)) ancestors[i].add(a);
-    return ancestors[i];
-  };
-  for (let i = 0; i < vocab.length; i++) collect(i);
-  const termIndex = new Map(vocab.map((t, i) => [t.id, i]));
-  const profile = model.catalog.map((d) => d.phenotypes.filter((p) => termIndex.has(p.id)));
-  return {
-    model,
-    ancestors,
-    termIndex,
-    diseaseIndex: new Map(model.catalog.map((d, i) => [d.id, i])),
-    terms: profile.map((list) => list.map((p) => termIndex.get(p.id) as number)),
-    freqs: profile.map((list) => list.map((p) => p.frequency)),
-  };
+  return { model, profiles: model.profiles, diseaseIndex: new Map(model.catalog.map((d, i) => [d.id, i])) };
 }
 
 interface Patient {
@@ -99,16 +83,16 @@ interface Patient {
 function drawPatients(w: World, random: () => number): Patient[] {
   const pool = w.model.catalog
     .map((d, i) => ({ d, i }))
-    .filter(({ d, i }) => d.category === 'orphan' && w.terms[i].length >= 5)
+    .filter(({ d, i }) => d.category === 'orphan' && w.profiles.terms(i).length >= 5)
     .filter(({ d }) => isTuningDisease(d.id) === (SPLIT === 'tuning'));
   if (!pool.length) throw new Error(`no ${SPLIT} rare disease with 5 or more annotated findings in this package`);
-  const annotatedTerms = [...new Set(w.terms.flat())];
+  const annotatedTerms = [...new Set(w.model.catalog.flatMap((_d, i) => w.profiles.terms(i)))];
   const patients: Patient[] = [];
   for (let tries = 0; patients.length < PATIENTS; tries++) {
     if (tries > PATIENTS * 100)
       throw new Error(`could not draw ${PATIENTS} patients with ${START_FINDINGS + 1} findings`);
     const { i } = pool[Math.floor(random() * pool.length)];
-    const own = w.terms[i].filter((_t, j) => random() < w.freqs[i][j]);
+    const own = w.profiles.terms(i).filter((_t, j) => random() < w.profiles.frequencies(i)[j]);
     if (own.length < START_FINDINGS + 1) continue; // a patient with something left to ask about
     const noise = Array.from(
       { length: NOISE_FINDINGS },
@@ -142,7 +126,7 @@ async function rankAfter(w: World, p: Patient, strategy: Strategy, random: () =>
       ranks.push(...Array(ROUNDS - round).fill(ranks[ranks.length - 1]));
       break;
     }
-    const present = p.all.some((f) => w.ancestors[f].has(question));
+    const present = p.all.some((f) => w.profiles.ancestors[f].has(question));
     (present ? observed : excluded).push(question);
   }
   return ranks;
@@ -159,24 +143,29 @@ function choose(
 ): number | undefined {
   const entered = new Set([...observed, ...excluded]);
   const open = (t: number) =>
-    !entered.has(t) && !observed.some((o) => w.ancestors[o].has(t)) && !excluded.some((e) => w.ancestors[t].has(e));
+    !entered.has(t) &&
+    !observed.some((o) => w.profiles.ancestors[o].has(t)) &&
+    !excluded.some((e) => w.profiles.ancestors[t].has(e));
   if (strategy === 'suggestion') {
     const picked = suggestFindings(
       lead.slice(0, AMONG).map((d, i) => ({ disease: d, probability: differential[i].probability })),
       observed,
       excluded,
-      { ancestors: w.ancestors, terms: (d) => w.terms[d], frequencies: (d) => w.freqs[d] },
+      w.profiles,
       OPTIONS,
     );
     return picked[0]?.term;
   }
   if (strategy === 'top-candidate') {
     const d = lead[0];
-    const order = w.terms[d].map((t, j) => ({ t, f: w.freqs[d][j] })).filter((x) => open(x.t));
+    const order = w.profiles
+      .terms(d)
+      .map((t, j) => ({ t, f: w.profiles.frequencies(d)[j] }))
+      .filter((x) => open(x.t));
     order.sort((a, b) => b.f - a.f || a.t - b.t);
     return order[0]?.t;
   }
-  const pool = [...new Set(lead.slice(0, 10).flatMap((d) => w.terms[d]))].filter(open);
+  const pool = [...new Set(lead.slice(0, 10).flatMap((d) => w.profiles.terms(d)))].filter(open);
   return pool.length ? pool[Math.floor(random() * pool.length)] : undefined;
 }
 

@@ -205,9 +205,11 @@ function findingList(title, cls, ids) {
 }
 
 // Genes tell the clinician which test to order; a long list (contiguous-gene syndromes) is cut after five.
+const geneText = (genes) =>
+  genes.length > 5 ? `${genes.slice(0, 5).join(', ')}, … (${genes.length})` : genes.join(', ');
+
 function geneLine(genes) {
-  const shown = genes.length > 5 ? `${genes.slice(0, 5).join(', ')}, … (${genes.length})` : genes.join(', ');
-  return el('p', { class: 'genes' }, [el('span', { text: `${t('genes')(genes.length)}: ` }), shown]);
+  return el('p', { class: 'genes' }, [el('span', { text: `${t('genes')(genes.length)}: ` }), geneText(genes)]);
 }
 
 /** The findings to look for next (API suggestedFindings): one click adds the answer and recomputes. */
@@ -231,25 +233,24 @@ function renderNext() {
           title: s.foundIn.map((id) => names.get(id) ?? id).join('\n'),
         }),
       ]),
-      // the finding's name in each button's accessible name: five rows of "Present" would not say which
-      el('button', {
-        type: 'button',
-        class: 'toggle present',
-        text: t('present'),
-        'aria-label': `${t('present')}: ${termLabel(s)}`,
-        onclick: () => answer(s, false),
-      }),
-      el('button', {
-        type: 'button',
-        class: 'toggle excluded',
-        text: t('excluded'),
-        'aria-label': `${t('excluded')}: ${termLabel(s)}`,
-        onclick: () => answer(s, true),
-      }),
+      answerButton(s, false),
+      answerButton(s, true),
     ]),
   );
   $('next-list').replaceChildren(...items);
   $('next-none').hidden = items.length > 0;
+}
+
+// the finding's name in each button's accessible name: five rows of "Present" would not say which
+function answerButton(finding, excluded) {
+  const key = excluded ? 'excluded' : 'present';
+  return el('button', {
+    type: 'button',
+    class: `toggle ${key}`,
+    text: t(key),
+    'aria-label': `${t(key)}: ${termLabel(finding)}`,
+    onclick: () => answer(finding, excluded),
+  });
 }
 
 function answer(finding, excluded) {
@@ -327,7 +328,7 @@ function summaryText() {
     ...r.differential.map(
       (c) =>
         `${c.rank}. ${diseaseName(c)} (${c.diseaseId}) ${percent(c.probability)}` +
-        (c.genes?.length ? ` · ${t('genes')(c.genes.length)} ${c.genes.slice(0, 5).join(', ')}` : ''),
+        (c.genes?.length ? ` · ${t('genes')(c.genes.length)} ${geneText(c.genes)}` : ''),
     ),
   ];
   if (r.specialistReview) lines.push(t('review')(percent(r.differential[0]?.probability ?? 0)));

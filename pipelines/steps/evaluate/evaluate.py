@@ -232,8 +232,9 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         lambda q: model.predict(q)[0],
         {
             "ddxplus": (views["phenotypesOnly"], truths),
+            # keep_k keeps observed findings, age and sex only
             "orphanSimulated": (
-                [Request(c.observed, [], [], c.age, c.sex) for c in sim[:300]],
+                [Request(c.observed, age=c.age, sex=c.sex) for c in sim[:300]],
                 [cindex[c.disease_id] for c in sim[:300]],
             ),
         },

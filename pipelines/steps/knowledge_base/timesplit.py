@@ -76,8 +76,8 @@ def build_timesplit(
     catalog = orphan_entries(old, read_genes_to_disease(genes_path), twins)
     old_refs = {r for a in old.values() for joined in a.references for r in split_references(joined)}
     with gzip.open(new_hpoa, "rt", encoding="utf-8") as fh:
-        rows = [line.rstrip("\n").split("\t") for line in fh if not line.startswith(("#", "database_id"))]
-    out = publication_cases(rows, old_refs, onto.resolve)
+        rows = (line.rstrip("\n").split("\t") for line in fh if not line.startswith(("#", "database_id")))
+        out = publication_cases(rows, old_refs, onto.resolve)
     lopo = lopo_cases(read_phenotype_rows(old_hpoa, onto.resolve), catalog, is_tuning_disease, LOPO_SEED)
     return {
         "hpoVersion": onto.version,

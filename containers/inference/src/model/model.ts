@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { type SuggestedFindingIndex, suggestFindings } from './next-findings';
+import { type ProfileSource, suggestFindings } from './next-findings';
 import type { CatalogDisease, DiseaseCategory, Evidences, Manifest, Vocabulary } from './package-types';
 import { otherLabels, PhenotypeIndex, type SearchEntry } from './phenotype-index';
 
@@ -96,6 +96,8 @@ export class Model {
   private readonly diseaseTerms: number[][];
   /** diseaseTerms' annotated frequencies, in the same order (the findings to look for next weigh them). */
   private readonly diseaseFrequencies: number[][];
+  /** The catalog's profiles over the vocabulary's ancestors, as the findings to look for next read them. */
+  public readonly profiles: ProfileSource;
   private readonly diseaseExcluded: Set<number>[];
 
   constructor(
@@ -122,6 +124,11 @@ export class Model {
     );
     this.diseaseTerms = profiles.map((list) => list.map((p) => p.i));
     this.diseaseFrequencies = profiles.map((list) => list.map((p) => p.frequency));
+    this.profiles = {
+      ancestors: this.ancestors,
+      terms: (d) => this.diseaseTerms[d],
+      frequencies: (d) => this.diseaseFrequencies[d],
+    };
     this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
     const annotatedIn = new Array<number>(vocabulary.terms.length).fill(0);
     for (const terms of this.diseaseTerms) for (const t of terms) annotatedIn[t]++;
@@ -288,13 +295,9 @@ export class Model {
       lead.map((d) => ({ disease: d, probability: probabilities[d] })),
       observed,
       excluded,
-      {
-        ancestors: this.ancestors,
-        terms: (d) => this.diseaseTerms[d],
-        frequencies: (d) => this.diseaseFrequencies[d],
-      },
+      this.profiles,
     );
-    return picked.map((s: SuggestedFindingIndex) => {
+    return picked.map((s) => {
       const term = this.vocabulary.terms[s.term];
       const labels = otherLabels(term);
       return {
