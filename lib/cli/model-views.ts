@@ -19,8 +19,10 @@ export const KEY_METRICS: [string, string][] = [
   ['orphan lit@10', 'orphan.timesplit.top10'],
   // the same literature cases on the list the service returns (common diseases may take ranks), what clinicians read
   ['lit served@10', 'orphan.timesplitCombined.top10'],
-  // what a clinician types (about four findings), and the textbook vignettes (20 cases: a sanity check)
+  // what a clinician types: four random findings, the characteristic findings of the diseases clinicians meet
+  // most, and the textbook vignettes (20 cases: a sanity check)
   ['orphan few@10', 'orphan.simulatedFewFindings.top10'],
+  ['entry@10', 'orphan.clinicianEntry.top10'],
   ['vignettes@10', 'orphan.vignettes.top10'],
 ];
 

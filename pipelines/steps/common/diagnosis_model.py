@@ -86,7 +86,7 @@ class DiagnosisModel:
         index = {t["id"]: i for i, t in enumerate(self.vocabulary["terms"])}
         self.spec = CommonFeatureSpec.from_kb(self.evidences, index)
         self.ordinal = self.spec.ordinal_matrix()
-        self.params = OrphanParams(**read_json(model_dir / "orphan-params.json"))
+        self.params = OrphanParams.from_dict(read_json(model_dir / "orphan-params.json"))
         self.matrices = matrices or build_matrices(self.vocabulary, self.catalog, self.params)
         self.scorer = OrphanScorer(self.matrices, self.params)
         self.common = joblib.load(model_dir / "common-model.joblib")

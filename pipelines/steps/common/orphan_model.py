@@ -10,11 +10,17 @@ to the background b(t) (the mean of F over diseases), discounted by ``gamma`` pe
         + w_not * #(NOT annotations of d among the ancestors of the observed findings)
         + w_onset * [age < earliest onset of d]       too young for the disease
         + w_sex * [sex-specific disease, other sex]
-        + w_missing * sum of log(1 - 0.9 f) over d's annotations the patient does not show
+        + w_missing * min(1, n / missing_full_at) * sum of log(1 - 0.9 f) over d's annotations the patient
+                                                      does not show (n: the number of observed findings)
         + w_size * log(1 + #annotations of d) + w_transferred * [profile borrowed from gene relatives]
         + w_references * log(1 + #publications and databases behind d's annotations)
         + w_ic * sum_q max_t IC(t) * [d annotated at or below t]   Phenomizer-style similarity (Resnik, MICA)
         + w_orphanet * [Orphanet-only entry] + w_gene * [d has a known gene]
+
+The missing-finding cost is scaled by how many findings the case lists: a case report of a dozen findings says the
+unlisted ones were looked for; a clinician typing the three cardinal findings of Wilson disease says nothing of its 65
+other annotations, and at full cost those outweighed the three matches (Wilson ranked 13th, and 8,749th for a
+Kayser-Fleischer ring alone).
 
 Every term is a weight times a named feature (``FEATURES``), so the weights can be learned (learning to rank, see
 train/orphan_tuning.py). P(d | orphan) = softmax(s / temperature). The same arithmetic runs here (numpy, for training and evaluation) and in
@@ -60,12 +66,17 @@ class OrphanParams:
     epsilon: float = 0.2
     gamma: float = 0.3
     max_up: int = 4
-    w_excluded: float = 2.0
+    # not tuned (train/orphan_tuning.py): log(1 - F) of an excluded finding counts as its likelihood says, at the
+    # match weight's scale
+    w_excluded: float = 1.0
     w_not: float = -3.0
     w_onset: float = -2.0
     w_sex: float = -4.0
     w_size: float = 0.0
     w_missing: float = 0.3
+    # findings from which an unlisted annotation costs fully: the simulated patients' longest list (Noise.max_terms),
+    # what a complete description is here; 0 keeps the full cost at any count (packages from before the scaling)
+    missing_full_at: float = 12.0
     w_transferred: float = -3.0
     # published case reports favour diseases with more literature: log(1 + #annotation sources) as a prior
     w_references: float = 0.0
@@ -81,6 +92,16 @@ class OrphanParams:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> OrphanParams:
+        """Parameters as a model package stores them; one trained before the missing-cost scaling lacks its key
+        and scored every case at full cost."""
+        return cls(**{"missing_full_at": 0.0, **d})
+
+    def missing_scale(self, n_observed: int) -> float:
+        """The share of the missing-finding cost a case with ``n_observed`` findings bears."""
+        return 1.0 if self.missing_full_at <= 0 else min(1.0, n_observed / self.missing_full_at)
 
     def weights(self) -> np.ndarray:
         """The weight of each of FEATURES, in order."""
@@ -304,6 +325,7 @@ class OrphanScorer:
             # annotations the patient shows (at the same or a more specific term) are not missing
             f[3] = np.asarray(m.not_annot[:, closure].sum(axis=1)).ravel()
             f[4] -= np.asarray(m.missing_log[:, closure].sum(axis=1)).ravel()
+        f[4] *= self.p.missing_scale(len(observed))
         f[5:10] = self.constant
         if age >= 0:
             f[10] = (m.onset_min >= 0) & (age < m.onset_min * 0.8)

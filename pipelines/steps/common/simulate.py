@@ -72,6 +72,59 @@ def simulate_cases(
     return cases
 
 
+# A clinician's entry on the page: the three to five findings that characterize the disease, mostly at the
+# annotated precision, rarely an unrelated one, no exclusions
+CLINICIAN_ENTRY = Noise(imprecise=0.15, max_terms=5, unrelated_mean=0.3, excluded_mean=0.0)
+ENTRY_MIN_TERMS = 3
+
+
+def clinician_entries(
+    catalog: list[dict],
+    vocabulary: dict,
+    candidates: list[int],
+    n: int,
+    seed: int,
+    noise: Noise = CLINICIAN_ENTRY,
+) -> list[Case]:
+    """Patients as a clinician types them: the diseases are drawn from ``candidates`` (indices into ``catalog``) in
+    proportion to their annotation sources (the HPO has no prevalence; the diseases clinicians meet are the ones
+    described most often), and each lists 3 to 5 findings drawn in proportion to the squared frequency (the
+    typical findings, not a random subset of everything the patient shows).
+
+    ``simulate_cases`` draws diseases uniformly, so most of its patients have small, rarely described diseases,
+    and with FEW_FINDINGS it keeps random findings; neither is the page's main use. Only diseases with at least
+    three findings of positive frequency can be drawn."""
+    rng = np.random.default_rng(seed)
+    index = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
+    parents = [t["parents"] for t in vocabulary["terms"]]
+    pool = np.array(sorted({index[p["id"]] for d in catalog for p in d["phenotypes"] if p["id"] in index}))
+    usable = [
+        i
+        for i in candidates
+        if sum(1 for p in catalog[i]["phenotypes"] if p["frequency"] > 0) >= ENTRY_MIN_TERMS
+        and (catalog[i].get("references") or 0) > 0
+    ]
+    if not usable:
+        return []
+    weight = np.array([float(catalog[i]["references"]) for i in usable])
+    picked = rng.choice(usable, min(n, len(usable)), replace=False, p=weight / weight.sum())
+    cases = []
+    for di in picked.tolist():
+        d = catalog[di]
+        phen = [p for p in d["phenotypes"] if p["frequency"] > 0]
+        terms = np.array([index[p["id"]] for p in phen])
+        f2 = np.array([p["frequency"] for p in phen]) ** 2
+        k = min(len(terms), int(rng.integers(ENTRY_MIN_TERMS, noise.max_terms + 1)))
+        shown = rng.choice(terms, k, replace=False, p=f2 / f2.sum())
+        observed = [
+            int(rng.choice(parents[t])) if parents[t] and rng.random() < noise.imprecise else int(t)
+            for t in shown
+        ]
+        observed += [int(x) for x in rng.choice(pool, rng.poisson(noise.unrelated_mean))]
+        cases.append(Case(d["id"], sorted(set(observed)), [], _age(d, rng), _sex(d, rng)))
+    return cases
+
+
 def _age(d: dict, rng: np.random.Generator) -> float:
     onset = d.get("onsetYears")
     if not onset:

@@ -21,7 +21,7 @@ from common.disease_split import is_tuning_disease
 from common.features import Request, phenotype_only, without_demographics
 from common.io import read_json, write_json
 from common.records import RecordEncoder, diagnosis_index, holdout_split, load_records
-from common.simulate import FEW_FINDINGS, Noise, simulate_cases
+from common.simulate import FEW_FINDINGS, Noise, clinician_entries, simulate_cases
 from evaluate import gate
 from evaluate.drift import drift_baseline
 from evaluate.few_findings import few_findings_curve
@@ -194,6 +194,14 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         [
             rank_of(model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))[0], cindex[c.disease_id])
             for c in few
+        ]
+    )
+    # the characteristic findings of the reporting diseases clinicians meet most (common/simulate.py)
+    entries = clinician_entries(orphans, vocab, ann, 500, SIM_EVAL_SEED + 2)
+    orphan["clinicianEntry"] = ranking_metrics(
+        [
+            rank_of(model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))[0], cindex[c.disease_id])
+            for c in entries
         ]
     )
     split_dir = kb / "timesplit"

@@ -156,13 +156,30 @@ def orphan_scores(
     )
     score = g.op("Add", [score, g.op("Mul", [excl, g.const(np.float32(p.w_excluded), "wex")])])
     # --- annotations shown by the patient (closure) are not missing; NOT annotations inside the closure contradict
-    score = g.op("Add", [score, _closure_sum(g, m.missing_log, closure, zeros_d, -p.w_missing, "miss")])
+    # (the total missing cost minus the shown annotations' share), scaled by how many findings the case lists
+    missing = g.op(
+        "Add",
+        [
+            _closure_sum(g, m.missing_log, closure, zeros_d, -p.w_missing, "miss"),
+            g.const((p.w_missing * m.missing_total).astype(np.float32), "miss_total"),
+        ],
+    )
+    if p.missing_full_at > 0:
+        n_listed = g.op("Sub", [g.op("Cast", [n_obs], to=TensorProto.FLOAT), n_padding])
+        share = g.op(
+            "Min",
+            [
+                g.op("Div", [n_listed, g.const(np.float32([p.missing_full_at]), "miss_full")]),
+                g.const(np.float32([1.0]), "one_f"),
+            ],
+        )
+        missing = g.op("Mul", [missing, share])
+    score = g.op("Add", [score, missing])
     score = g.op("Add", [score, _closure_sum(g, m.not_annot, closure, zeros_d, p.w_not, "not")])
-    # --- per-disease constants: size, transferred profile, total missing cost, literature, source and gene priors
+    # --- per-disease constants: size, transferred profile, literature, source and gene priors
     const = (
         p.w_size * m.size
         + p.w_transferred * m.transferred
-        + p.w_missing * m.missing_total
         + p.w_references * m.references
         + p.w_orphanet * m.orphanet
         + p.w_gene * m.gene

@@ -2,7 +2,9 @@ import numpy as np
 import pytest
 from tiny_vocabulary import SEVEN_TERMS
 
-from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
+from common.orphan_model import FEATURES, OrphanParams, OrphanScorer, build_matrices
+
+FEATURES_INDEX = {f: i for i, f in enumerate(FEATURES)}
 
 VOCAB = (
     SEVEN_TERMS  # 0 root, 1 phenotypic abnormality, 2 nervous, 3 seizure, 4 febrile seizure, 5 heart, 6 cough
@@ -95,3 +97,41 @@ def test_background_comes_only_from_the_first_rows():
     held = build_matrices(VOCAB, [*CATALOG, extra], params, n_background=3)
     assert np.allclose(held.profile[:3].toarray(), plain.profile.toarray())
     assert np.allclose(held.profile[3].toarray(), plain.profile[0].toarray())
+
+
+def test_an_unlisted_annotation_costs_in_proportion_to_the_findings_listed():
+    full = OrphanScorer(
+        build_matrices(VOCAB, CATALOG, OrphanParams(max_background=1.0)),
+        OrphanParams(max_background=1.0, missing_full_at=0.0),
+    )
+    scaled = OrphanScorer(full.m, OrphanParams(max_background=1.0, missing_full_at=4.0))
+    missing = FEATURES_INDEX["missing"]
+    for observed in ([3], [3, 5], [3, 5, 6, 4], [3, 5, 6, 4, 2]):
+        share = min(1.0, len(observed) / 4.0)
+        got = scaled.features(observed, [], -1.0, 0)[missing]
+        assert got == pytest.approx(share * full.features(observed, [], -1.0, 0)[missing])
+    assert scaled.features([], [], -1.0, 0)[missing].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_disease_explaining_every_listed_finding_beats_a_small_one_explaining_one():
+    # the served failure this scaling fixes: three cardinal findings of a richly annotated disease, against a
+    # disease annotated with one of them only; at full cost its 40 unlisted annotations sank it
+    extra = [f"HP:99{i:05d}" for i in range(40)]
+    vocab = {"terms": [*VOCAB["terms"], *({"id": t, "parents": [1]} for t in extra)]}
+    listed = [("HP:0001250", 0.9), ("HP:0001627", 0.9), ("HP:0012735", 0.9)]
+    rich = _disease("RICH", listed + [(t, 0.9) for t in extra])
+    small = _disease("SMALL", [("HP:0001250", 0.9)])
+    others = [_disease(f"O{i}", [(t, 0.5)]) for i, t in enumerate(extra)]
+    catalog = [rich, small, *others]
+    ranked = {}
+    for full_at in (0.0, 12.0):
+        params = OrphanParams(max_background=1.0, missing_full_at=full_at)
+        s = OrphanScorer(build_matrices(vocab, catalog, params), params).scores([3, 5, 6], [], -1.0, 0)
+        ranked[full_at] = int(np.argmax(s))
+    assert ranked == {0.0: 1, 12.0: 0}
+
+
+def test_a_package_from_before_the_scaling_keeps_the_full_cost():
+    assert OrphanParams.from_dict({"w_missing": 0.3}).missing_full_at == 0.0
+    assert OrphanParams.from_dict(OrphanParams().to_dict()) == OrphanParams()
+    assert OrphanParams(missing_full_at=0.0).missing_scale(1) == 1.0

@@ -66,6 +66,15 @@ def test_a_metric_over_other_cases_than_the_champions_is_not_compared_and_says_s
     assert result["notCompared"] == ["orphan.timesplit.top10: 485 cases against the champion's 395"]
 
 
+def test_a_metric_the_champion_lacks_is_named_as_not_compared():
+    champion = {"orphan": {"simulated": {"n": 500, "top10": 0.9}}}
+    metrics = {"orphan": {"simulated": {"n": 500, "top10": 0.9}, "clinicianEntry": {"n": 500, "top10": 0.1}}}
+    result = gate.check(metrics, {}, champion)
+    assert result["passed"]
+    assert result["notCompared"] == ["orphan.clinicianEntry.top10: the champion was not evaluated on it"]
+    assert gate.check(metrics, {}, {})["notCompared"] == []  # no champion at all: nothing to compare
+
+
 def test_the_vignettes_may_lose_two_of_twenty_against_the_champion_not_three():
     champion = {"orphan": {"vignettes": {"top10": 0.8}}}
     assert gate.check({"orphan": {"vignettes": {"top10": 0.7}}}, {}, champion)["passed"]

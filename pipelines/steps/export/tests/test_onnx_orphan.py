@@ -83,8 +83,10 @@ def test_orphan_scores_match_the_scorer_for_either_sign_of_the_folded_weights(ti
         ([vocab["HP:0001631"]], [], 40.0, 2),
         ([], [], -1.0, 0),
     ]
-    for w_match, w_ic in [(1.0, -0.25), (0.7, 0.4), (-0.5, 0.0)]:
-        params = replace(model.params, w_match=w_match, w_ic=w_ic)
+    # and the missing-finding cost scaled by the number of findings listed (0: unscaled; 1.5: one finding pays
+    # two thirds, two or more the whole); the padding row of an empty request lists none
+    for w_match, w_ic, full_at in [(1.0, -0.25, 12.0), (0.7, 0.4, 1.5), (-0.5, 0.0, 0.0)]:
+        params = replace(model.params, w_match=w_match, w_ic=w_ic, w_missing=0.5, missing_full_at=full_at)
         session = _orphan_score_session(model, params)
         scorer = OrphanScorer(model.matrices, params)
         for observed, excluded, age, sex in cases:
@@ -98,4 +100,4 @@ def test_orphan_scores_match_the_scorer_for_either_sign_of_the_folded_weights(ti
                 },
             )[0]
             expected = scorer.scores(observed, excluded, age, sex)
-            assert np.abs(got - expected).max() < 1e-4, (w_match, w_ic, observed)
+            assert np.abs(got - expected).max() < 1e-4, (w_match, w_ic, full_at, observed)

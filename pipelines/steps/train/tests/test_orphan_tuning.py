@@ -1,9 +1,11 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from tiny_vocabulary import SEVEN_TERMS
 
 from common.disease_split import is_tuning_disease
-from common.orphan_model import OrphanParams, OrphanScorer, build_matrices
+from common.orphan_model import FEATURES, OrphanParams, OrphanScorer, build_matrices
 from common.simulate import Case
 from train.orphan_tuning import catalog_set, lopo_set, objective, timesplit_half, tune
 
@@ -105,3 +107,20 @@ def test_a_set_of_a_few_cases_weighs_in_proportion_until_it_has_a_hundred():
     # AND a hundred cases weigh fully
     many_missed = catalog_set("missed", m, PARAMS, [Case("OMIM:404", [5], [], -1.0, 0)] * 100)
     assert objective([found, many_missed], w) == pytest.approx(0.5)
+
+
+def test_the_search_keeps_the_sign_each_weight_means():
+    # the case's own disease is annotated NOT to have seizures, and the case lists one: a positive NOT weight would
+    # rank it better, and the page would then call that finding supporting for nothing
+    did = next(f"OMIM:{i}" for i in range(100) if is_tuning_disease(f"OMIM:{i}"))
+    catalog = [*CATALOG, dict(_d(did, [("HP:0001627", 0.9)]), excludedPhenotypes=["HP:0001250"])]
+    m = build_matrices(VOCAB, catalog, PARAMS)
+    sets = [catalog_set("t", m, PARAMS, [Case(did, [5, 3], [], -1.0, 0)] * 5)]
+    start = replace(PARAMS, w_not=-0.5)  # one step from zero
+    w = start.weights().astype(np.float64)
+    flipped = w.copy()
+    flipped[FEATURES.index("not")] = 0.5
+    assert objective(sets, flipped) > objective(sets, w)  # the data would pull it above zero
+    tuned, _ = tune(sets, start, log=lambda _: None)
+    assert tuned.w_not <= 0 and tuned.w_missing >= 0 and tuned.w_match >= 0
+    assert tuned.w_excluded == start.w_excluded  # not tuned
