@@ -280,7 +280,7 @@ export function registryMetrics(evaluation: Record<string, unknown>): Record<str
   const common = keep.common as Record<string, Record<string, unknown>> | undefined;
   if (common?.complete) common.complete = { ...common.complete, perDisease: undefined };
   const calibration = keep.calibration as Record<string, unknown> | undefined;
-  if (calibration) keep.calibration = { ece: calibration.ece };
+  if (calibration) keep.calibration = { ece: calibration.ece, bySet: calibration.bySet };
   return JSON.parse(JSON.stringify(keep));
 }
 

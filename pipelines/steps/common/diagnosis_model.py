@@ -121,7 +121,7 @@ class DiagnosisModel:
     def parts(self, req: Request):
         common, evidence = self.common_part(req)
         scores = self.scorer.scores(req.observed, req.excluded, req.age, req.sex)
-        orphan = self.scorer.softmax(scores)
+        orphan = self.scorer.softmax(scores, len(req.observed))
         return common, orphan, scores, self.suspicion_of(scores, common, req, evidence)
 
     def predict(self, req: Request) -> tuple[np.ndarray, float]:

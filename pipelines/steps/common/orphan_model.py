@@ -23,14 +23,15 @@ other annotations, and at full cost those outweighed the three matches (Wilson r
 Kayser-Fleischer ring alone).
 
 Every term is a weight times a named feature (``FEATURES``), so the weights can be learned (learning to rank, see
-train/orphan_tuning.py). P(d | orphan) = softmax(s / temperature). The same arithmetic runs here (numpy, for training and evaluation) and in
-the exported ONNX graph (for serving); the export step checks they agree.
+train/orphan_tuning.py). P(d | orphan) = softmax(s / temperature(n)), the temperature fitted by the number of
+findings n. The same arithmetic runs here (numpy, for training and evaluation) and in the exported ONNX graph (for
+serving); the export step checks they agree.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -89,6 +90,10 @@ class OrphanParams:
     # the number of sparse entries a request touches small (latency) at no measurable cost in accuracy
     max_background: float = 0.05
     temperature: float = 3.0
+    # the temperature of a case with n observed findings when n < len(...), else ``temperature``: a few findings of a
+    # well-described disease single it out more sharply than a case report's dozen fits any one profile (TrainModel
+    # fits both by the number of findings; empty: one temperature, packages from before)
+    temperature_by_findings: tuple[float, ...] = ()
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -97,7 +102,12 @@ class OrphanParams:
     def from_dict(cls, d: dict) -> OrphanParams:
         """Parameters as a model package stores them; one trained before the missing-cost scaling lacks its key
         and scored every case at full cost."""
-        return cls(**{"missing_full_at": 0.0, **d})
+        params = cls(**{"missing_full_at": 0.0, **d})
+        return replace(params, temperature_by_findings=tuple(params.temperature_by_findings))
+
+    def temperature_for(self, n_observed: int) -> float:
+        t = self.temperature_by_findings
+        return t[n_observed] if n_observed < len(t) else self.temperature
 
     def missing_scale(self, n_observed: int) -> float:
         """The share of the missing-finding cost a case with ``n_observed`` findings bears."""
@@ -337,11 +347,12 @@ class OrphanScorer:
         return self.p.weights() @ self.features(observed, excluded, age, sex)
 
     def probabilities(self, observed, excluded, age, sex) -> np.ndarray:
-        return self.softmax(self.scores(observed, excluded, age, sex))
+        return self.softmax(self.scores(observed, excluded, age, sex), len(observed))
 
-    def softmax(self, scores: np.ndarray) -> np.ndarray:
-        """P(d | orphan) from the scores already computed for a case (scoring is the costly part)."""
-        s = scores / self.p.temperature
+    def softmax(self, scores: np.ndarray, n_observed: int) -> np.ndarray:
+        """P(d | orphan) from the scores already computed for a case (scoring is the costly part) with
+        ``n_observed`` observed findings."""
+        s = scores / self.p.temperature_for(n_observed)
         s = s - s.max()
         e = np.exp(s)
         return e / e.sum()

@@ -54,7 +54,7 @@ def timesplit_ranks(
         truth = index.get(c.disease_id, -1)
         scores = scorer.scores(c.observed, c.excluded, c.age, c.sex)
         alone.append(rank_of(scores, truth))
-        probs = scorer.softmax(scores)
+        probs = scorer.softmax(scores, len(c.observed))
         request = Request(served(c.observed), served(c.excluded), [], c.age, c.sex)
         combined.append(combined_rank(model, request, scores, probs, truth))
     return alone, combined

@@ -148,18 +148,27 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
 
     # --- orphan ranker
     scores = orphan_scores(g, m, model.params, "observed", "excluded", "age", "sex", closure)
-    temp = g.const(np.float32(model.params.temperature), "temperature")
+    n_obs = g.op(
+        "ReduceSum",
+        [g.op("Cast", [g.op("Less", ["observed", g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)],
+        keepdims=1,
+    )
+    # the temperature for this many findings: a table up to the last fitted count, then the general one
+    params = model.params
+    table = np.array(
+        [params.temperature_for(n) for n in range(len(params.temperature_by_findings) + 1)], np.float32
+    )
+    at = g.op(
+        "Min",
+        [g.op("Cast", [n_obs], to=TensorProto.INT64), g.const([len(table) - 1], "temp_last", np.int64)],
+    )
+    temp = g.op("Gather", [g.const(table, "temperatures"), at])
     orphan_probs = g.op(
         "Softmax", [g.op("Unsqueeze", [g.op("Div", [scores, temp]), g.const([0], "ax0", np.int64)])], axis=1
     )
     orphan_probs = g.op("Reshape", [orphan_probs, g.const([-1], "m1", np.int64)])
 
     # --- orphan suspicion: logistic regression over seven summary features (see common/diagnosis_model.py)
-    n_obs = g.op(
-        "ReduceSum",
-        [g.op("Cast", [g.op("Less", ["observed", g.const(n_terms, "nt", np.int64)])], to=TensorProto.FLOAT)],
-        keepdims=1,
-    )
     f0 = g.op(
         "Div",
         [g.op("ReduceMax", [scores], keepdims=1), g.op("Max", [n_obs, g.const(np.float32([1]), "one_v2")])],

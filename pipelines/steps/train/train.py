@@ -137,10 +137,11 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
     # calibrated on the simulated and time-split sets as before: adding the LOPO cases (a third of them without any
     # finding left in their profile) flattened the distribution (temperature 5 instead of 3), which doubled the
     # calibration error on held-out patients and let common diseases outrank simulated orphan patients' diseases
-    # The clinician-entry set is left out too: its textbook-like cases are confidently right, and with them the fit
-    # sharpened the distribution (temperature 1 instead of 2) until common diseases took places in the top 10 of
-    # the combined list on the time-split tuning cases (5 of 403 against 1)
-    params = fit_temperature([s for s in sets if s.name not in ("lopo", "clinicianEntry")], params)
+    # The temperature is fitted by the number of findings (orphan_tuning.FINDING_BINS). With one temperature for all,
+    # the clinician entries (few findings, confidently right) sharpened it from 2 to 1 until common diseases took
+    # places in the combined top 10 of the time-split tuning cases (5 of 403 against 1), so they were left out and
+    # their own probabilities stayed far too low
+    params = fit_temperature([s for s in sets if s.name != "lopo"], params)
     del sets  # the cached case features are the training step's largest allocation
 
     log("fitting the orphan suspicion")

@@ -18,9 +18,9 @@ export interface DiagnosisInput {
 
 /**
  * Below this many findings (observed phenotypes and questionnaire answers) the answer carries FEW_FINDINGS. Measured on
- * the served model (run 20261201-231157, `fewFindings` in evaluation.json), findings drawn from held-out DDXPlus
- * patients / simulated rare-disease patients, top-1: one finding 0.22 / 0.09, two 0.46 / 0.32, three 0.68 / 0.55,
- * four 0.82 / 0.74 (docs/model-card.md).
+ * the served model (run 20261201-232450, `fewFindings` in evaluation.json), findings drawn from held-out DDXPlus
+ * patients / simulated rare-disease patients, top-1: one finding 0.21 / 0.09, two 0.45 / 0.35, three 0.67 / 0.57,
+ * four 0.81 / 0.75 (docs/model-card.md).
  */
 export const MIN_FINDINGS = 3;
 /** How many leading candidates the findings to look for next are chosen to separate: the page shows ten. */
@@ -193,7 +193,7 @@ export class Model {
         id: String(findings),
         message:
           `${findings} finding${findings === 1 ? '' : 's'}: with fewer than ${MIN_FINDINGS} the first candidate is ` +
-          'right for about half of common-disease patients and under a third of rare-disease patients; ' +
+          'right for at most half of common-disease patients and about a third of rare-disease patients; ' +
           'add more of what the patient has',
       });
     }

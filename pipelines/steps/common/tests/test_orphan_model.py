@@ -135,3 +135,14 @@ def test_a_package_from_before_the_scaling_keeps_the_full_cost():
     assert OrphanParams.from_dict({"w_missing": 0.3}).missing_full_at == 0.0
     assert OrphanParams.from_dict(OrphanParams().to_dict()) == OrphanParams()
     assert OrphanParams(missing_full_at=0.0).missing_scale(1) == 1.0
+
+
+def test_the_temperature_is_the_one_of_the_number_of_findings():
+    params = OrphanParams.from_dict({"temperature": 3.0, "temperature_by_findings": [0.5, 0.5, 1.0]})
+    assert params.temperature_by_findings == (0.5, 0.5, 1.0)  # JSON's list, as the dataclass's tuple
+    assert [params.temperature_for(n) for n in range(5)] == [0.5, 0.5, 1.0, 3.0, 3.0]
+    assert OrphanParams.from_dict({"temperature": 2.0}).temperature_for(0) == 2.0  # a package from before
+    scorer = OrphanScorer(build_matrices(VOCAB, CATALOG, params), params)
+    s = scorer.scores([3], [], -1.0, 0)
+    sharp, flat = scorer.softmax(s, 1), scorer.softmax(s, 4)
+    assert sharp.max() > flat.max() and np.argmax(sharp) == np.argmax(flat)

@@ -57,3 +57,32 @@ def test_parity_vectors_are_shipped_for_the_service(tiny_run):
     vectors = json.loads((tiny_run["package"] / "parity-vectors.json").read_text())
     assert vectors["tolerance"] == 1e-5 and len(vectors["vectors"]) >= 2
     assert {"request", "top", "orphanSuspicion"} <= set(vectors["vectors"][0])
+
+
+def test_the_graph_takes_the_temperature_of_the_number_of_findings(tiny_run):
+    from dataclasses import replace
+
+    from common.orphan_model import OrphanScorer
+    from export.onnx_combined import build_onnx
+
+    model = DiagnosisModel(tiny_run["kb"], tiny_run["model"])
+    # a table for 0 to 2 findings, then the general temperature; every entry differs so a wrong lookup shows
+    model.params = replace(model.params, temperature_by_findings=(0.4, 0.7, 1.3), temperature=2.5)
+    model.scorer = OrphanScorer(model.matrices, model.params)
+    session = ort.InferenceSession(build_onnx(model).SerializeToString(), providers=["CPUExecutionProvider"])
+    vocab = {t["id"]: i for i, t in enumerate(model.vocabulary["terms"])}
+    n_terms, n_tokens = len(vocab), len(model.spec.tokens)
+    terms = [vocab[t] for t in ("HP:0002373", "HP:0001249", "HP:0012735", "HP:0001631")]
+    orphan = slice(model.n_common, None)
+    for n in range(len(terms) + 1):
+        req = Request(terms[:n], [], [], 5.0, 0)
+        expected, _ = model.predict(req)
+        probs, _ = session.run(None, feeds(req, n_terms, n_tokens))
+        assert np.abs(probs - expected).max() < 1e-5, n
+        # and the temperature did change with n: the orphan part at the general temperature differs
+        flat = replace(model.params, temperature_by_findings=())
+        scores = model.scorer.scores(req.observed, req.excluded, req.age, req.sex)
+        at_general = OrphanScorer(model.matrices, flat).softmax(scores, n)
+        share = expected[orphan].sum()
+        if n < 3 and share > 0:
+            assert np.abs(expected[orphan] / share - at_general).max() > 1e-4, n

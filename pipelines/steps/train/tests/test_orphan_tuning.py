@@ -2,12 +2,25 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy import sparse
 from tiny_vocabulary import SEVEN_TERMS
 
 from common.disease_split import is_tuning_disease
 from common.orphan_model import FEATURES, OrphanParams, OrphanScorer, build_matrices
 from common.simulate import Case
-from train.orphan_tuning import catalog_set, lopo_set, objective, timesplit_half, tune
+from train.orphan_tuning import (
+    FINDING_BINS,
+    MIN_BIN_CASES,
+    TEMPERATURES,
+    CaseFeatures,
+    TuningSet,
+    catalog_set,
+    fit_temperature,
+    lopo_set,
+    objective,
+    timesplit_half,
+    tune,
+)
 
 VOCAB = (
     SEVEN_TERMS  # 0 root, 1 phenotypic abnormality, 2 nervous, 3 seizure, 4 febrile seizure, 5 heart, 6 cough
@@ -124,3 +137,35 @@ def test_the_search_keeps_the_sign_each_weight_means():
     tuned, _ = tune(sets, start, log=lambda _: None)
     assert tuned.w_not <= 0 and tuned.w_missing >= 0 and tuned.w_match >= 0
     assert tuned.w_excluded == start.w_excluded  # not tuned
+
+
+def _scored_case(truth: float, rivals: list[float], n_observed: int) -> CaseFeatures:
+    """A case whose match feature alone scores it: ``truth`` for its disease, ``rivals`` for the others."""
+    k = FEATURES.index("match")
+    varying = np.zeros((len(FEATURES), len(rivals) + 1))  # the last row is the case's own disease, banned
+    varying[k, :-1] = rivals
+    truth_f = np.zeros(len(FEATURES))
+    truth_f[k] = truth
+    return CaseFeatures(
+        sparse.csr_matrix(varying), np.zeros(len(FEATURES)), truth_f, len(rivals), 1.0, n_observed
+    )
+
+
+def test_the_temperature_is_fitted_by_the_number_of_findings():
+    params = replace(PARAMS, w_match=1.0)
+    rivals = [0.0, 0.0, 0.0, 0.0]
+    # two findings, always clearly right: the sharpest temperature; fifteen, right half the time: a flatter one
+    short = [_scored_case(4.0, rivals, 2) for _ in range(MIN_BIN_CASES)]
+    long = [_scored_case(1.0, [0.0, 0.0, 0.0, 1.5], 15), _scored_case(1.5, [0.0, 0.0, 0.0, 1.0], 15)] * 30
+    constant = np.zeros((len(FEATURES), len(rivals) + 1))
+    fitted = fit_temperature([TuningSet("t", constant, short + long)], params)
+    assert len(fitted.temperature_by_findings) == FINDING_BINS[-1][1] + 1
+    t_short = fitted.temperature_by_findings[2]
+    assert t_short == min(TEMPERATURES) and fitted.temperature > t_short
+    # a bin without cases (4 to 11 findings) takes the temperature fitted on every case, between the two
+    assert t_short < fitted.temperature_by_findings[5] <= fitted.temperature
+    assert fitted.temperature_by_findings[4:] == (fitted.temperature_by_findings[4],) * 8
+    assert fitted.temperature_for(2) == t_short and fitted.temperature_for(40) == fitted.temperature
+    # too few short cases for a bin of their own: they take the pooled temperature too
+    few = fit_temperature([TuningSet("t", constant, short[: MIN_BIN_CASES - 1] + long)], params)
+    assert few.temperature_by_findings[2] == few.temperature_by_findings[5]
