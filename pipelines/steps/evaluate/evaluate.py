@@ -30,7 +30,7 @@ from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline
 from evaluate.report import render_report
 from evaluate.served_list import timesplit_ranks
 from evaluate.vignettes import read_vignettes
-from train.orphan_tuning import timesplit_cases, timesplit_matrices
+from train.orphan_tuning import timesplit_cases, timesplit_half, timesplit_matrices
 
 SIM_EVAL_SEED = 1000  # training simulates with seed+1 and seed+2: these patients are new to the model
 HALF_SEED = 7
@@ -231,14 +231,23 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
             "the 2024 ranker, as the service mixes its own"
         )
         orphan["timesplitCombined"] = combined
-        baseline = evaluate_baseline(
-            PhenomizerBaseline(split["vocabulary"], split["catalog"], m.full_ancestors), cases
-        )
+        phenomizer = PhenomizerBaseline(split["vocabulary"], split["catalog"], m.full_ancestors)
+        baseline = evaluate_baseline(phenomizer, cases)
         baseline["note"] = (
             "Phenomizer-style baseline (Resnik IC of the MICA, best-match average query -> disease) on the same "
             "cases; top-k with ties broken at random, *Pessimistic with ties counted against it"
         )
         orphan["timesplitPhenomizer"] = baseline
+        # the publications of one patient, as a real case report is (most pool several): the served list and the
+        # baseline on them (timesplit_cases keeps the order of the split's cases)
+        single = [
+            i for i, c in enumerate(timesplit_half(split["cases"], tuning=False)) if c.get("patients") == 1
+        ]
+        orphan["timesplitSinglePatient"] = {
+            **ranking_metrics([combined_ranks[i] for i in single]),
+            "phenomizer": evaluate_baseline(phenomizer, [cases[i] for i in single]),
+            "note": "the served list on the reporting cases whose publication describes one patient",
+        }
 
     orphan["vignettes"] = evaluate_vignettes(model, cindex)
     log(

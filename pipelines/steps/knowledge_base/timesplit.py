@@ -10,6 +10,7 @@ gene relatives, like the unannotated diseases in real use.
 from __future__ import annotations
 
 import gzip
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from knowledge_base.vocabulary import build_vocabulary
 
 MIN_TERMS = 3  # a publication adding one or two annotations is not a case description
 LOPO_SEED = 42
+_COUNT = re.compile(r"(\d+)/(\d+)")  # an HPOA frequency given as patients with the finding / patients
 
 
 def split_references(joined: str) -> list[str]:
@@ -32,10 +34,14 @@ def split_references(joined: str) -> list[str]:
 
 def publication_cases(rows, old_refs: set[str], resolve) -> list[dict]:
     """Per disease and publication the older release never cited, the findings (observed, excluded) that the newer
-    release's phenotype rows annotate from it; only cases with at least MIN_TERMS observed findings."""
+    release's phenotype rows annotate from it; only cases with at least MIN_TERMS observed findings.
+
+    ``patients``: the most patients a row citing the publication alone counts ("2/5": 5), None without such a
+    count. A case report of one patient is what real use sees; most publications pool several."""
     cases: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
         lambda: {"observed": set(), "excluded": set()}
     )
+    patients: dict[tuple[str, str], int] = {}
     for row in rows:
         if len(row) < 11 or row[10] != "P":
             continue
@@ -43,17 +49,25 @@ def publication_cases(rows, old_refs: set[str], resolve) -> list[dict]:
         if term is None:
             continue
         absent = row[2] == "NOT" or row[7].startswith("0/")
+        refs = split_references(row[4])
         # HPO keeps one row per disease and finding with its references joined: a new publication that reports a
         # finding an older one did too appears in that shared row, and its case includes the finding
-        for ref in split_references(row[4]):
+        for ref in refs:
             if ref.startswith("PMID:") and ref not in old_refs:
                 cases[(row[0], ref)]["excluded" if absent else "observed"].add(term)
+        # a joined row's count may add up several publications' patients: only a row of one reference says how
+        # many that publication describes
+        count = _COUNT.fullmatch(row[7].strip())
+        if len(refs) == 1 and count:
+            key = (row[0], refs[0])
+            patients[key] = max(patients.get(key, 0), int(count.group(2)))
     return [
         {
             "diseaseId": d,
             "reference": ref,
             "observed": sorted(c["observed"]),
             "excluded": sorted(c["excluded"]),
+            "patients": patients.get((d, ref)),
         }
         for (d, ref), c in sorted(cases.items())
         if len(c["observed"]) >= MIN_TERMS

@@ -18,7 +18,7 @@ export interface DiagnosisInput {
 
 /**
  * Below this many findings (observed phenotypes and questionnaire answers) the answer carries FEW_FINDINGS. Measured on
- * the served model (run 20261201-232450, `fewFindings` in evaluation.json), findings drawn from held-out DDXPlus
+ * the served model (run 20261201-235420, `fewFindings` in evaluation.json), findings drawn from held-out DDXPlus
  * patients / simulated rare-disease patients, top-1: one finding 0.21 / 0.09, two 0.45 / 0.35, three 0.67 / 0.57,
  * four 0.81 / 0.75 (docs/model-card.md).
  */

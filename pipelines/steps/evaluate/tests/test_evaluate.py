@@ -119,6 +119,15 @@ def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     assert "timesplit" in m["orphan"] or "simulated" in m["orphan"]
     # the time-split reporting half on the served (combined) list too (none on the tiny data: see below)
     assert m["orphan"]["timesplitCombined"]["n"] == m["orphan"]["timesplit"]["n"]
+    # and its cases from one-patient publications (the tiny one pools three patients)
+    assert m["orphan"]["timesplitSinglePatient"]["n"] == 0
+    # the calibration of each set on its own, beside the pooled one
+    by_set = m["calibration"]["bySet"]
+    assert by_set["orphanSimulated"]["n"] == m["orphan"]["simulated"]["n"]
+    assert by_set["clinicianEntry"]["n"] == m["orphan"]["clinicianEntry"]["n"]
+    assert (
+        by_set["common"]["n"] == 3 * m["common"]["complete"]["n"]
+    )  # complete, half the answers, phenotypes only
     # the same simulated diseases with about four findings each, the page's main use
     assert m["orphan"]["simulatedFewFindings"]["n"] == m["orphan"]["simulated"]["n"] > 0
     # the vendored vignettes need the real release: on the tiny vocabulary each is left out with its reason

@@ -62,5 +62,6 @@ def test_timesplit_keeps_only_publications_the_old_release_never_cited(tiny_run)
             "reference": "PMID:999",
             "observed": ["HP:0001249", "HP:0001945", "HP:0002373"],
             "excluded": [],
+            "patients": 3,  # 2/3, 3/3 and 1/3 patients
         }
     ]

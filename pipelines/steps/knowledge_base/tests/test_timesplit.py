@@ -41,8 +41,32 @@ def test_a_new_publication_is_one_case_with_the_findings_it_shares_with_older_on
             "reference": "PMID:new",
             "observed": ["HP:a", "HP:b", "HP:c", "HP:d"],
             "excluded": ["HP:e"],
+            "patients": 2,
         }
     ]
+
+
+def test_a_case_counts_the_patients_its_own_rows_report():
+    rows = [
+        _row("OMIM:5", "HP:a", "PMID:single", frequency="1/1"),
+        _row("OMIM:5", "HP:b", "PMID:single", frequency="0/1"),
+        _row("OMIM:5", "HP:c", "PMID:single"),
+        _row("OMIM:5", "HP:d", "PMID:single"),
+        # a joined row's count may add several publications' patients: it does not count
+        _row("OMIM:5", "HP:e", "PMID:single;PMID:other", frequency="3/7"),
+        _row("OMIM:6", "HP:a", "PMID:series", frequency="4/12"),
+        _row("OMIM:6", "HP:b", "PMID:series", frequency="12/12"),
+        _row("OMIM:6", "HP:c", "PMID:series"),
+        _row("OMIM:7", "HP:a", "PMID:nocount"),
+        _row("OMIM:7", "HP:b", "PMID:nocount", frequency="HP:0040281"),
+        _row("OMIM:7", "HP:c", "PMID:nocount", frequency="33%"),
+    ]
+    patients = {
+        (c["diseaseId"], c["reference"]): c["patients"] for c in publication_cases(rows, set(), _resolve)
+    }
+    assert patients[("OMIM:5", "PMID:single")] == 1
+    assert patients[("OMIM:6", "PMID:series")] == 12
+    assert patients[("OMIM:7", "PMID:nocount")] is None
 
 
 def test_references_split_on_semicolons():
