@@ -42,10 +42,7 @@ def simulate_cases(
 ) -> list[Case]:
     """``diseases`` are indices into ``catalog`` (annotated orphan diseases)."""
     rng = np.random.default_rng(seed)
-    index = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
-    parents = [t["parents"] for t in vocabulary["terms"]]
-    # unrelated findings and exclusions are drawn from the terms clinicians actually use: annotated ones
-    pool = np.array(sorted({index[p["id"]] for d in catalog for p in d["phenotypes"] if p["id"] in index}))
+    index, parents, pool = _vocabulary_tables(catalog, vocabulary)
     cases = []
     for di in diseases:
         d = catalog[di]
@@ -57,12 +54,7 @@ def simulate_cases(
             if len(shown) == 0:
                 shown = terms[[int(np.argmax(freqs))]]
             rng.shuffle(shown)
-            shown = shown[: noise.max_terms].tolist()
-            observed = [
-                int(rng.choice(parents[t])) if parents[t] and rng.random() < noise.imprecise else t
-                for t in shown
-            ]
-            observed += [int(x) for x in rng.choice(pool, rng.poisson(noise.unrelated_mean))]
+            observed = _as_reported(shown[: noise.max_terms].tolist(), parents, pool, noise, rng)
             excluded = [
                 int(x) for x in rng.choice(pool, rng.poisson(noise.excluded_mean)) if int(x) not in own
             ]
@@ -95,9 +87,7 @@ def clinician_entries(
     and with FEW_FINDINGS it keeps random findings; neither is the page's main use. Only diseases with at least
     three findings of positive frequency can be drawn."""
     rng = np.random.default_rng(seed)
-    index = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
-    parents = [t["parents"] for t in vocabulary["terms"]]
-    pool = np.array(sorted({index[p["id"]] for d in catalog for p in d["phenotypes"] if p["id"] in index}))
+    index, parents, pool = _vocabulary_tables(catalog, vocabulary)
     usable = [
         i
         for i in candidates
@@ -116,13 +106,29 @@ def clinician_entries(
         f2 = np.array([p["frequency"] for p in phen]) ** 2
         k = min(len(terms), int(rng.integers(ENTRY_MIN_TERMS, noise.max_terms + 1)))
         shown = rng.choice(terms, k, replace=False, p=f2 / f2.sum())
-        observed = [
-            int(rng.choice(parents[t])) if parents[t] and rng.random() < noise.imprecise else int(t)
-            for t in shown
-        ]
-        observed += [int(x) for x in rng.choice(pool, rng.poisson(noise.unrelated_mean))]
+        observed = _as_reported(shown.tolist(), parents, pool, noise, rng)
         cases.append(Case(d["id"], sorted(set(observed)), [], _age(d, rng), _sex(d, rng)))
     return cases
+
+
+def _vocabulary_tables(catalog: list[dict], vocabulary: dict) -> tuple[dict, list, np.ndarray]:
+    """Term index, parents, and the pool unrelated findings and exclusions are drawn from: the terms clinicians
+    actually use, the annotated ones."""
+    index = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
+    parents = [t["parents"] for t in vocabulary["terms"]]
+    pool = np.array(sorted({index[p["id"]] for d in catalog for p in d["phenotypes"] if p["id"] in index}))
+    return index, parents, pool
+
+
+def _as_reported(
+    shown: list[int], parents: list, pool: np.ndarray, noise: Noise, rng: np.random.Generator
+) -> list[int]:
+    """The findings a patient shows as they are written down: some as a parent term, plus unrelated ones."""
+    observed = [
+        int(rng.choice(parents[t])) if parents[t] and rng.random() < noise.imprecise else int(t)
+        for t in shown
+    ]
+    return observed + [int(x) for x in rng.choice(pool, rng.poisson(noise.unrelated_mean))]
 
 
 def _age(d: dict, rng: np.random.Generator) -> float:

@@ -192,17 +192,17 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         log("no annotated reporting disease: simulated patients are drawn from the tuning diseases too")
     pick = np.random.default_rng(SIM_EVAL_SEED).choice(ann, min(500, len(ann)), replace=False).tolist()
     sim = simulate_cases(orphans, vocab, sorted(pick), 1, Noise(), SIM_EVAL_SEED)
-    sim_ranks, sim_susp, sim_probs = [], [], []
-    # the calibration of each set on its own: the pooled error is mostly the DDXPlus views', and the orphan side's
-    # probabilities can be far off while it looks small
-    calib_by_set: dict[str, list[tuple[float, bool]]] = {"common": list(calib)}
+    sim_ranks, sim_susp, sim_probs, sim_calib = [], [], [], []
     for c in sim:
         probs, s = model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))
         sim_probs.append(probs)
         sim_ranks.append(rank_of(probs, cindex[c.disease_id]))
         sim_susp.append(s)
-        calib.append((float(probs.max()), int(np.argmax(probs)) == cindex[c.disease_id]))
-    calib_by_set["orphanSimulated"] = calib[len(calib_by_set["common"]) :]
+        sim_calib.append((float(probs.max()), int(np.argmax(probs)) == cindex[c.disease_id]))
+    # the calibration of each set on its own too: the pooled error is mostly the DDXPlus views', and the orphan
+    # side's probabilities can be far off while it looks small
+    calib_by_set: dict[str, list[tuple[float, bool]]] = {"common": calib, "orphanSimulated": sim_calib}
+    calib = calib + sim_calib
     orphan = {"simulated": {**ranking_metrics(sim_ranks), "overlapsTuningDiseases": overlaps_tuning}}
     # the same diseases, as a clinician enters them: about four findings each (common/simulate.py, FEW_FINDINGS)
     few = simulate_cases(orphans, vocab, sorted(pick), 1, FEW_FINDINGS, SIM_EVAL_SEED + 1)

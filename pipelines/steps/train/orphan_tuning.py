@@ -240,11 +240,8 @@ def fit_temperature(sets: list[TuningSet], params: OrphanParams) -> OrphanParams
         part = [x for x in scored if lo <= x[2] <= hi]
         return _best_temperature(part, pooled) if len(part) >= MIN_BIN_CASES else pooled
 
-    by_bin = [fit(lo, hi) for lo, hi in FINDING_BINS]
-    table = tuple(
-        by_bin[next(k for k, (lo, hi) in enumerate(FINDING_BINS) if lo <= n <= hi)]
-        for n in range(FINDING_BINS[-1][1] + 1)
-    )
+    # the bins are contiguous from 0, so the table is each bin's value repeated over its counts
+    table = tuple(t for lo, hi in FINDING_BINS for t in [fit(lo, hi)] * (hi - lo + 1))
     return replace(params, temperature=fit(FINDING_BINS[-1][1] + 1, np.inf), temperature_by_findings=table)
 
 

@@ -134,13 +134,12 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
             sets.append(lopo_set(split, read_json(split_dir / "lopo.json"), params, seed))
     log(f"tuning sets: {', '.join(f'{s.name} ({len(s.cases)})' for s in sets)}")
     params, tuning_report = tune(sets, params, log)
-    # calibrated on the simulated and time-split sets as before: adding the LOPO cases (a third of them without any
-    # finding left in their profile) flattened the distribution (temperature 5 instead of 3), which doubled the
-    # calibration error on held-out patients and let common diseases outrank simulated orphan patients' diseases
-    # The temperature is fitted by the number of findings (orphan_tuning.FINDING_BINS). With one temperature for all,
-    # the clinician entries (few findings, confidently right) sharpened it from 2 to 1 until common diseases took
-    # places in the combined top 10 of the time-split tuning cases (5 of 403 against 1), so they were left out and
-    # their own probabilities stayed far too low
+    # Calibrated on every set but the LOPO cases: with them (a third without any finding left in their profile) the
+    # distribution flattened (temperature 5 instead of 3), which doubled the calibration error on held-out patients
+    # and let common diseases outrank simulated orphan patients' diseases. The temperature is fitted by the number of
+    # findings (orphan_tuning.FINDING_BINS): with one for all, the clinician entries (few findings, confidently
+    # right) sharpened it from 2 to 1 until common diseases took places in the combined top 10 of the time-split
+    # tuning cases (5 of 403 against 1)
     params = fit_temperature([s for s in sets if s.name != "lopo"], params)
     del sets  # the cached case features are the training step's largest allocation
 
