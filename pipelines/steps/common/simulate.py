@@ -3,6 +3,10 @@
 A patient of disease d shows each annotated phenotype with its annotated frequency; then some findings are reported
 less precisely (an ancestor term), some are omitted, unrelated findings are added, and a few findings of other
 diseases are explicitly excluded. Age comes from the disease's onset, sex from its annotation or at random.
+
+Those exclusions are random findings and almost never touch the diseases that compete for a case; the simulated
+case reports of training and evaluation replace them with findings of the case's differential that the patient lacks
+(``common/exclusions.py``), which is what ``Case.present`` is kept for.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ class Case:
     excluded: list[int]
     age: float
     sex: int
+    # every finding a simulated patient has before omission, at the annotated precision: what an exclusion may not
+    # contradict (common/exclusions.py); empty for real cases
+    present: tuple[int, ...] = ()
 
 
 def simulate_cases(
@@ -59,7 +66,14 @@ def simulate_cases(
                 int(x) for x in rng.choice(pool, rng.poisson(noise.excluded_mean)) if int(x) not in own
             ]
             cases.append(
-                Case(d["id"], sorted(set(observed)), sorted(set(excluded)), _age(d, rng), _sex(d, rng))
+                Case(
+                    d["id"],
+                    sorted(set(observed)),
+                    sorted(set(excluded)),
+                    _age(d, rng),
+                    _sex(d, rng),
+                    tuple(sorted(int(t) for t in shown)),
+                )
             )
     return cases
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from common.diagnosis_model import DiagnosisModel
 from common.disease_split import is_tuning_disease
+from common.exclusions import differential_exclusions
 from common.features import Request, phenotype_only, without_demographics
 from common.io import read_json, write_json
 from common.records import RecordEncoder, diagnosis_index, holdout_split, load_records
@@ -108,6 +109,18 @@ def evaluate_views(
     return out, calib, predictions
 
 
+def calibration_summary(pairs: list[tuple[float, bool]]) -> dict:
+    """One set's calibration error and reliability curve, with its mean top probability against the share right:
+    which way it is off."""
+    ece, curve = calibration([c for c, _ in pairs], [h for _, h in pairs])
+    out = {"n": len(pairs), "ece": ece}
+    if pairs:
+        out["meanTopProbability"] = round(float(np.mean([c for c, _ in pairs])), 4)
+        out["topRight"] = round(float(np.mean([h for _, h in pairs])), 4)
+        out["curve"] = curve
+    return out
+
+
 def evaluate_vignettes(model: DiagnosisModel, cindex: dict) -> dict:
     """The combined differential on the textbook vignettes (evaluate/vignettes.py): metrics, and each vignette's
     rank and first candidate, so that a change that loses a textbook disease shows by name."""
@@ -192,6 +205,8 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         log("no annotated reporting disease: simulated patients are drawn from the tuning diseases too")
     pick = np.random.default_rng(SIM_EVAL_SEED).choice(ann, min(500, len(ann)), replace=False).tolist()
     sim = simulate_cases(orphans, vocab, sorted(pick), 1, Noise(), SIM_EVAL_SEED)
+    # exclusions from the differential the patient lacks, as in training (common/exclusions.py)
+    sim = differential_exclusions(model.matrices, orphans, vocab, sim, SIM_EVAL_SEED + 3)
     sim_ranks, sim_susp, sim_probs, sim_calib = [], [], [], []
     for c in sim:
         probs, s = model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))
@@ -217,7 +232,10 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         split = {n: read_json(split_dir / f"{n}.json") for n in ("vocabulary", "catalog", "cases")}
         _, _, cases = timesplit_cases(split, tuning=False)
         m = timesplit_matrices(split, model.params)
-        ts_ranks, combined_ranks = timesplit_ranks(model, split, m, cases, vindex)
+        split_ranks = timesplit_ranks(model, split, m, cases, vindex)
+        ts_ranks, combined_ranks = split_ranks.alone, split_ranks.combined
+        # what the list shows first on literature cases, the service's real input: reported, never fitted on
+        calib_by_set["timesplit"] = split_ranks.calibration
         ts = ranking_metrics(ts_ranks)
         known = set(m.disease_ids)
         ts["inCatalog"] = sum(1 for c in cases if c.disease_id in known)
@@ -276,10 +294,7 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         [t["system"] for t in vocab["terms"]],
     )
     ece, curve = calibration([c for c, _ in calib], [h for _, h in calib])
-    by_set = {
-        name: {"n": len(pairs), "ece": calibration([c for c, _ in pairs], [h for _, h in pairs])[0]}
-        for name, pairs in calib_by_set.items()
-    }
+    by_set = {name: calibration_summary(pairs) for name, pairs in calib_by_set.items()}
     metrics = {
         "common": common,
         "orphan": orphan,

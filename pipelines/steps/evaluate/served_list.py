@@ -8,6 +8,8 @@ so the run's own are used. Clinicians and the external measure read the combined
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from common.diagnosis_model import DiagnosisModel
@@ -23,23 +25,32 @@ def combined_rank(
     orphan_scores: np.ndarray,
     orphan_probs: np.ndarray,
     truth: int,
-) -> float:
+) -> tuple[float, float]:
     """1-based rank of orphan disease ``truth`` (an index into ``orphan_probs``) in the combined differential, ties
-    counted against it as ``evaluate/metrics.rank_of`` does. ``request`` holds the case in this run's vocabulary (the
-    common model's input); the orphan scores and probabilities are the other ranker's for the same case."""
-    if truth < 0:
-        return float("inf")
+    counted against it as ``evaluate/metrics.rank_of`` does, and the probability the list shows first (what its
+    calibration is measured on). ``request`` holds the case in this run's vocabulary (the common model's input);
+    the orphan scores and probabilities are the other ranker's for the same case."""
     common, evidence = model.common_part(request)
     s = model.suspicion_of(orphan_scores, common, request, evidence)
+    top = max(s * float(orphan_probs.max()), (1.0 - s) * float(common.max()))
+    if truth < 0:
+        return float("inf"), top
     p_truth = s * float(orphan_probs[truth])
     above_orphan = int((orphan_probs >= orphan_probs[truth]).sum())
     above_common = int(((1.0 - s) * common >= p_truth).sum())
-    return float(above_orphan + above_common)
+    return float(above_orphan + above_common), top
+
+
+@dataclass
+class TimesplitRanks:
+    alone: list[float]  # by the time-split ranker alone
+    combined: list[float]  # on the combined list
+    calibration: list[tuple[float, bool]]  # the combined list's top probability, and whether it is the truth
 
 
 def timesplit_ranks(
     model: DiagnosisModel, split: dict, matrices: OrphanMatrices, cases: list[Case], vindex: dict[str, int]
-) -> tuple[list[float], list[float]]:
+) -> TimesplitRanks:
     """Each case's rank by the time-split ranker alone and on the combined list. ``cases`` index the split's
     vocabulary; the common model reads them in this run's (``vindex``), terms it no longer has left out."""
     scorer = OrphanScorer(matrices, model.params)
@@ -49,12 +60,14 @@ def timesplit_ranks(
     def served(ids: list[int]) -> list[int]:
         return [vindex[terms[t]] for t in ids if terms[t] in vindex]
 
-    alone, combined = [], []
+    out = TimesplitRanks([], [], [])
     for c in cases:
         truth = index.get(c.disease_id, -1)
         scores = scorer.scores(c.observed, c.excluded, c.age, c.sex)
-        alone.append(rank_of(scores, truth))
+        out.alone.append(rank_of(scores, truth))
         probs = scorer.softmax(scores, len(c.observed))
         request = Request(served(c.observed), served(c.excluded), [], c.age, c.sex)
-        combined.append(combined_rank(model, request, scores, probs, truth))
-    return alone, combined
+        rank, top = combined_rank(model, request, scores, probs, truth)
+        out.combined.append(rank)
+        out.calibration.append((top, rank == 1))
+    return out

@@ -20,6 +20,7 @@ import numpy as np
 
 from common.diagnosis_model import common_support
 from common.disease_split import is_tuning_disease
+from common.exclusions import differential_exclusions
 from common.features import Request, closure_of, phenotype_only
 from common.io import read_json, write_json
 from common.kb_files import KnowledgeBaseFiles
@@ -42,6 +43,7 @@ SIM_TUNE_SEED_OFFSET = 1  # evaluation simulates with other seeds (see evaluate.
 SIM_SUSPICION_SEED_OFFSET = 2
 SIM_FEW_SEED_OFFSET = 3
 SIM_ENTRY_SEED_OFFSET = 4
+SIM_EXCLUSION_SEED_OFFSET = 5
 
 
 def log(msg: str) -> None:
@@ -96,6 +98,8 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         Noise(),
         seed + SIM_TUNE_SEED_OFFSET,
     )
+    # excluded as a case report excludes: findings of the differential the patient lacks (common/exclusions.py)
+    sim = differential_exclusions(matrices, orphans, vocabulary, sim, seed + SIM_EXCLUSION_SEED_OFFSET)
     # the same tuning diseases as a clinician enters them, four findings or so: the page's main use
     few = simulate_cases(
         orphans,

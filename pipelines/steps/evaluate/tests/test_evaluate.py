@@ -124,6 +124,11 @@ def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     # the calibration of each set on its own, beside the pooled one
     by_set = m["calibration"]["bySet"]
     assert by_set["orphanSimulated"]["n"] == m["orphan"]["simulated"]["n"]
+    assert 0 < by_set["orphanSimulated"]["meanTopProbability"] <= 1
+    # argmax breaks a tie for first that top-1 counts against the disease
+    assert m["orphan"]["simulated"]["top1"] <= by_set["orphanSimulated"]["topRight"]
+    # the literature cases' too (the served list's first probability): none in the tiny reporting half
+    assert by_set["timesplit"] == {"n": 0, "ece": 0.0}
     assert by_set["clinicianEntry"]["n"] == m["orphan"]["clinicianEntry"]["n"]
     assert (
         by_set["common"]["n"] == 3 * m["common"]["complete"]["n"]
@@ -174,11 +179,12 @@ def test_combined_rank_counts_the_common_diseases_the_service_would_list_above()
     orphan = np.array([0.5, 0.3, 0.2])
     req = Request([0])
     # GIVEN an even suspicion THEN the likelier common disease (0.45) ranks above the orphan at 0.5 * 0.3
-    assert combined_rank(_StubModel(0.5), req, np.log(orphan), orphan, 1) == 3.0
-    # GIVEN a strong suspicion THEN only the orphan ranked above it does
-    assert combined_rank(_StubModel(0.99), req, np.log(orphan), orphan, 1) == 2.0
+    assert combined_rank(_StubModel(0.5), req, np.log(orphan), orphan, 1) == (3.0, pytest.approx(0.45))
+    # GIVEN a strong suspicion THEN only the orphan ranked above it does, and the list shows the first orphan's
+    rank, top = combined_rank(_StubModel(0.99), req, np.log(orphan), orphan, 1)
+    assert rank == 2.0 and top == pytest.approx(0.495)
     # AND a disease outside the ranker's catalog is a miss
-    assert combined_rank(_StubModel(0.99), req, np.log(orphan), orphan, -1) == float("inf")
+    assert combined_rank(_StubModel(0.99), req, np.log(orphan), orphan, -1)[0] == float("inf")
 
 
 def test_timesplit_cases_rank_on_the_served_list_no_higher_than_by_the_ranker_alone(tiny_run):
@@ -194,7 +200,22 @@ def test_timesplit_cases_rank_on_the_served_list_no_higher_than_by_the_ranker_al
     # the tiny release's one case is of a tuning disease; EvaluateModel scores the reporting half the same way
     _, _, cases = timesplit_cases(split, tuning=True)
     vindex = {t["id"]: i for i, t in enumerate(model.vocabulary["terms"])}
-    alone, combined = timesplit_ranks(model, split, timesplit_matrices(split, model.params), cases, vindex)
-    assert len(alone) == len(combined) == 1
+    r = timesplit_ranks(model, split, timesplit_matrices(split, model.params), cases, vindex)
+    assert len(r.alone) == len(r.combined) == len(r.calibration) == 1
     # THEN the disease is found, and the common diseases the service lists can only push it down
-    assert 1 <= alone[0] <= combined[0] < float("inf")
+    assert 1 <= r.alone[0] <= r.combined[0] < float("inf")
+    # AND the calibration pair is the list's first probability and whether the disease is first
+    top, hit = r.calibration[0]
+    assert 0 < top <= 1 and hit == (r.combined[0] == 1)
+
+
+def test_a_set_calibration_says_which_way_it_is_off():
+    from evaluate.evaluate import calibration_summary
+
+    # two cases shown at 0.9 and 0.5, one right: overconfident by 0.2 on average
+    s = calibration_summary([(0.9, True), (0.5, False)])
+    assert s["n"] == 2 and s["meanTopProbability"] == 0.7 and s["topRight"] == 0.5
+    assert s["ece"] == pytest.approx(0.5 * 0.1 + 0.5 * 0.5)
+    assert [(b["confidence"], b["accuracy"]) for b in s["curve"]] == [(0.5, 0.0), (0.9, 1.0)]
+    # an empty set keeps its size and error, without means of nothing
+    assert calibration_summary([]) == {"n": 0, "ece": 0.0}
