@@ -131,7 +131,7 @@ $(CHROMIUM):
 	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null) || \
 	  { echo "dxops: could not install chromium: run 'apt-get install -y chromium' as root, or set CHROMIUM=/path/to/chromium" >&2; exit 1; }
 
-test-browser: install $(CHROMIUM) ## The clinician page in chromium (playwright-core); screenshots in test/browser/screenshots/
+test-browser: install $(CHROMIUM) $(TINY_PACKAGE) ## The clinician page in chromium (playwright-core); screenshots in test/browser/screenshots/
 	CHROMIUM_PATH=$(CHROMIUM) npx ts-node --transpile-only test/browser/clinician-page.ts
 
 inference-fixtures: $(STAMPS)/python ## Rebuild the service's committed fixture model packages

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Locator } from 'playwright-core';
+import { type Browser, chromium, type Locator } from 'playwright-core';
 import { startServer } from '../containers/inference/server-process';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'model-package', 'v1');
+const TINY_PACKAGE = join(__dirname, '..', 'fixtures', 'generated', 'package');
 const SHOTS = join(__dirname, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -176,9 +177,48 @@ async function main(): Promise<void> {
     await page.getByText('/v1/diagnoses').first().waitFor();
 
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
+    await borrowedProfile(browser);
     process.stdout.write(`browser test passed; screenshots in ${SHOTS}\n`);
   } finally {
     await browser.close();
+    await server.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A rare disease without annotations of its own says on the page whose findings rank it: the pipeline's tiny
+ * package, where OMIM:100005 shares gene G1 with OMIM:100001 (pipelines/steps/tiny_reference.py).
+ */
+async function borrowedProfile(browser: Browser): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'dxops-browser-'));
+  const server = await startServer({ MODEL_DIR: TINY_PACKAGE, DXOPS_HOME: home });
+  try {
+    const page = await browser.newPage({ locale: 'es-ES' });
+    await page.goto(server.url);
+    const search = page.getByRole('combobox', { name: /Buscar fenotipo/ });
+    for (const id of ['HP:0001249', 'HP:0002373', 'HP:0012735']) {
+      await search.fill(id);
+      await page
+        .getByRole('option', { name: new RegExp(id) })
+        .first()
+        .click();
+      await page.locator('#findings li', { hasText: id }).waitFor();
+    }
+    await page.getByRole('button', { name: 'Obtener diagnóstico diferencial' }).click();
+    const relative = page.locator('#differential > li[data-disease="OMIM:100005"]');
+    await relative.waitFor();
+    assert.equal(
+      await text(relative.locator('.profile-from')),
+      'Sin fenotipos anotados propios: se ordena por los de la enfermedad con su mismo gen (OMIM:100001).',
+    );
+    assert.match(
+      await text(relative.locator('.evidence').first()),
+      /A favor: Intellectual disability, Febrile seizure/,
+    );
+    // a disease with annotations of its own has no such line
+    assert.equal(await page.locator('#differential > li[data-disease="OMIM:100001"] .profile-from').count(), 0);
+  } finally {
     await server.stop();
     rmSync(home, { recursive: true, force: true });
   }

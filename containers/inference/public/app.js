@@ -33,6 +33,9 @@ const TEXT = {
     failed: (m) => `No se pudo completar la solicitud: ${m}`,
     noMatches: 'Sin coincidencias',
     genes: (n) => (n === 1 ? 'Gen' : 'Genes'),
+    profileFrom: (ids) =>
+      `Sin fenotipos anotados propios: se ordena por los de ${ids.length === 1 ? 'la enfermedad' : 'las enfermedades'} ` +
+      `con su mismo gen (${shortList(ids)}).`,
     nextTitle: 'Hallazgos a explorar',
     nextHelp:
       'Su presencia o ausencia distinguiría mejor entre los primeros candidatos. Marque lo que encuentre y el diferencial se recalcula.',
@@ -91,6 +94,9 @@ const TEXT = {
     failed: (m) => `The request could not be completed: ${m}`,
     noMatches: 'No matches',
     genes: (n) => (n === 1 ? 'Gene' : 'Genes'),
+    profileFrom: (ids) =>
+      `No phenotype annotations of its own: ranked on those of the ${ids.length === 1 ? 'disease' : 'diseases'} ` +
+      `sharing its gene (${shortList(ids)}).`,
     nextTitle: 'Findings to look for next',
     nextHelp:
       'Their presence or absence would best tell the first candidates apart. Mark what you find and the differential is recomputed.',
@@ -204,12 +210,13 @@ function findingList(title, cls, ids) {
   ]);
 }
 
-// Genes tell the clinician which test to order; a long list (contiguous-gene syndromes) is cut after five.
-const geneText = (genes) =>
-  genes.length > 5 ? `${genes.slice(0, 5).join(', ')}, … (${genes.length})` : genes.join(', ');
+// Genes tell the clinician which test to order; a long list (contiguous-gene syndromes, a gene's many diseases) is
+// cut after five, with its length.
+const shortList = (items) =>
+  items.length > 5 ? `${items.slice(0, 5).join(', ')}, … (${items.length})` : items.join(', ');
 
 function geneLine(genes) {
-  return el('p', { class: 'genes' }, [el('span', { text: `${t('genes')(genes.length)}: ` }), geneText(genes)]);
+  return el('p', { class: 'genes' }, [el('span', { text: `${t('genes')(genes.length)}: ` }), shortList(genes)]);
 }
 
 /** The findings to look for next (API suggestedFindings): one click adds the answer and recomputes. */
@@ -287,6 +294,7 @@ function renderResults() {
         ]),
         el('div', { class: 'bar', role: 'img', 'aria-label': percent(c.probability) }, [bar]),
         ...(c.genes?.length ? [geneLine(c.genes)] : []),
+        ...(c.profileFrom?.length ? [el('p', { class: 'profile-from', text: t('profileFrom')(c.profileFrom) })] : []),
         findingList(t('supporting'), 'for', c.supportingPhenotypes),
         findingList(t('contradicting'), 'against', c.contradictingPhenotypes),
         el('button', {
@@ -328,7 +336,7 @@ function summaryText() {
     ...r.differential.map(
       (c) =>
         `${c.rank}. ${diseaseName(c)} (${c.diseaseId}) ${percent(c.probability)}` +
-        (c.genes?.length ? ` · ${t('genes')(c.genes.length)} ${geneText(c.genes)}` : ''),
+        (c.genes?.length ? ` · ${t('genes')(c.genes.length)} ${shortList(c.genes)}` : ''),
     ),
   ];
   if (r.specialistReview) lines.push(t('review')(percent(r.differential[0]?.probability ?? 0)));

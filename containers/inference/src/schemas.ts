@@ -185,6 +185,13 @@ export const DiagnosisResponse = Type.Object({
       }),
       supportingPhenotypes: Type.Array(Type.String()),
       contradictingPhenotypes: Type.Array(Type.String()),
+      profileFrom: Type.Optional(
+        Type.Array(Type.String(), {
+          description:
+            'only for a disease without phenotype annotations of its own: the annotated diseases sharing a gene ' +
+            'with it, whose findings it is ranked on (and its supporting findings are)',
+        }),
+      ),
     }),
   ),
   orphanSuspicion: Type.Number(),

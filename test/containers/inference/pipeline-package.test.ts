@@ -29,6 +29,31 @@ describe('the package exported by the pipeline', () => {
     }
   });
 
+  test('a disease without annotations of its own says whose findings it is ranked on', async () => {
+    // GIVEN the tiny package, where OMIM:100005 has no annotations and shares gene G1 with OMIM:100001
+    const t = await startApp({ MODEL_DIR: PIPELINE_PACKAGE, SKIP_REGISTRY: '1' }, makeHome());
+    try {
+      // WHEN a case of OMIM:100001's findings asks for the whole catalog
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/diagnoses',
+        payload: { phenotypes: [{ id: 'HP:0001249' }, { id: 'HP:0002373' }, { id: 'HP:0012735' }], topK: 50 },
+      });
+      const byId = new Map(
+        res.json().differential.map((c: { diseaseId: string }) => [c.diseaseId, c] as [string, unknown]),
+      );
+      // THEN the relative names its source, and its supporting findings are the source's that the case has
+      expect(byId.get('OMIM:100005')).toMatchObject({
+        profileFrom: ['OMIM:100001'],
+        supportingPhenotypes: ['HP:0001249', 'HP:0002373'],
+      });
+      // AND a disease with annotations of its own carries no such field
+      expect(byId.get('OMIM:100001')).not.toHaveProperty('profileFrom');
+    } finally {
+      await t.app.close();
+    }
+  });
+
   test('a Kaggle disease of the common side can be looked up and confirmed as feedback', async () => {
     // GIVEN the tiny package, whose common side has the Kaggle migraine (pipelines/steps/tiny_reference.py)
     const t = await startApp({ MODEL_DIR: PIPELINE_PACKAGE, SKIP_REGISTRY: '1' }, makeHome());

@@ -50,6 +50,11 @@ export interface Candidate {
   readonly xrefs: readonly string[];
   readonly supportingPhenotypes: string[];
   readonly contradictingPhenotypes: string[];
+  /**
+   * A disease without phenotype annotations of its own is ranked on the profiles of the annotated diseases that share
+   * a gene with it (docs/model.md): those diseases. Its supporting findings are theirs too.
+   */
+  readonly profileFrom?: readonly string[];
 }
 
 /** A finding to examine next (next-findings.ts): it would best tell the leading candidates apart. */
@@ -99,6 +104,8 @@ export class Model {
   /** The catalog's profiles over the vocabulary's ancestors, as the findings to look for next read them. */
   public readonly profiles: ProfileSource;
   private readonly diseaseExcluded: Set<number>[];
+  /** Per disease, the catalog rows whose profiles it borrows (none for a disease with annotations of its own). */
+  private readonly profileFrom: number[][];
 
   constructor(
     public readonly manifest: Manifest,
@@ -116,12 +123,16 @@ export class Model {
     this.ancestors = vocabulary.terms.map(() => new Set<number>());
     for (let i = 0; i < vocabulary.terms.length; i++) this.collectAncestors(i);
     const known = (id: string) => this.termIndex.get(id);
-    const profiles = catalog.map((d) =>
+    const own = catalog.map((d) =>
       d.phenotypes.flatMap((p) => {
         const i = known(p.id);
         return i === undefined ? [] : [{ i, frequency: p.frequency }];
       }),
     );
+    this.profileFrom = catalog.map((d) =>
+      d.annotated ? [] : (d.transferredFrom ?? []).flatMap((id) => this.diseaseIndex.get(id) ?? []),
+    );
+    const profiles = own.map((list, d) => (this.profileFrom[d].length ? borrowed(this.profileFrom[d], own) : list));
     this.diseaseTerms = profiles.map((list) => list.map((p) => p.i));
     this.diseaseFrequencies = profiles.map((list) => list.map((p) => p.frequency));
     this.profiles = {
@@ -210,6 +221,7 @@ export class Model {
       genes: this.catalog[d].genes,
       xrefs: this.catalog[d].xrefs,
       ...this.explain(d, observed, excluded),
+      ...(this.profileFrom[d].length ? { profileFrom: this.profileFrom[d].map((r) => this.catalog[r].id) } : {}),
     }));
     const ids = (list: number[]) => list.map((i) => this.vocabulary.terms[i].id);
     return {
@@ -365,4 +377,17 @@ function translations(d: CatalogDisease): SearchEntry['translations'] {
     if (name && name !== d.name) out[lang] = { label: name, synonyms: [] };
   }
   return out;
+}
+
+type Profile = { i: number; frequency: number }[];
+
+/**
+ * The profile a disease without annotations is ranked on: the union of its relatives' terms, each at the highest
+ * frequency a relative has it (common/orphan_model.py disease_profiles; the ranker also scales it by 0.9, a detail
+ * the supporting findings do not depend on and the findings to look for next barely do).
+ */
+function borrowed(relatives: readonly number[], own: readonly Profile[]): Profile {
+  const best = new Map<number, number>();
+  for (const r of relatives) for (const p of own[r]) best.set(p.i, Math.max(best.get(p.i) ?? 0, p.frequency));
+  return [...best].map(([i, frequency]) => ({ i, frequency }));
 }

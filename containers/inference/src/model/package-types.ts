@@ -39,6 +39,8 @@ export interface CatalogDisease {
   readonly phenotypes: readonly { readonly id: string; readonly frequency: number }[];
   readonly excludedPhenotypes: readonly string[];
   readonly genes: readonly string[];
+  /** For a disease without annotations of its own: the annotated diseases sharing a gene it is ranked on. */
+  readonly transferredFrom?: readonly string[];
 }
 
 /** A term's label and synonyms in another language (the knowledge base's hpo-labels-es mapping: `es`). */
