@@ -29,9 +29,12 @@ def _polyline(points: list[tuple[float, float]], color: str) -> str:
     return f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{pts}"/>'
 
 
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
+
+
 def topk_plot(series: dict[str, dict]) -> str:
     parts = _axes("Top-k accuracy", "k (1, 3, 10)", "accuracy")
-    colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
+    colors = COLORS
     for i, (name, m) in enumerate(series.items()):
         ys = [m.get(f"top{k}") for k in (1, 3, 10)]
         if None in ys:
@@ -43,11 +46,29 @@ def topk_plot(series: dict[str, dict]) -> str:
     return "\n".join([*parts, "</svg>"])
 
 
-def calibration_plot(curve: list[dict]) -> str:
+def calibration_plot(curves: dict[str, list[dict]]) -> str:
+    """Each set's reliability curve: below the diagonal is overconfident (the literature cases), above under."""
     parts = _axes("Calibration of the top-1 probability", "confidence", "accuracy")
     parts.append(_polyline([(0, 0), (1, 1)], "#aaa"))
-    parts.append(_polyline([(b["confidence"], b["accuracy"]) for b in curve], "#1f77b4"))
+    for i, (name, curve) in enumerate(curves.items()):
+        color = COLORS[i % len(COLORS)]
+        parts.append(_polyline([(b["confidence"], b["accuracy"]) for b in curve], color))
+        parts.append(
+            f'<text x="{PAD + 6}" y="{40 + 14 * i}" font-size="11" fill="{color}">{html.escape(name)}</text>'
+        )
     return "\n".join([*parts, "</svg>"])
+
+
+def calibration_table(by_set: dict[str, dict]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(k)}</td><td>{v['n']}</td><td>{v['ece']}</td>"
+        f"<td>{v.get('meanTopProbability', '')}</td><td>{v.get('topRight', '')}</td></tr>"
+        for k, v in by_set.items()
+    )
+    return (
+        "<table><tr><th>set</th><th>n</th><th>calibration error</th><th>mean top probability</th>"
+        f"<th>top right</th></tr>{rows}</table>"
+    )
 
 
 def suspicion_plot(scores: dict[str, list[float]]) -> str:
@@ -81,6 +102,10 @@ def render_report(m: dict, suspicion: dict[str, list[float]]) -> str:
         for c in vignettes.get("cases", [])
     )
     left_out = "".join(f"<li>{html.escape(r)}</li>" for r in vignettes.get("skipped", []))
+    by_set = m["calibration"].get("bySet", {})
+    curves = {k: v["curve"] for k, v in by_set.items() if v.get("curve")} or {
+        "pooled": m["calibration"]["curve"]
+    }
     gate = m["gate"]
     verdict = "passed" if gate["passed"] else "FAILED: " + "; ".join(gate["reasons"])
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>DxOps evaluation</title>
@@ -88,7 +113,9 @@ def render_report(m: dict, suspicion: dict[str, list[float]]) -> str:
 <h1>DxOps model evaluation</h1>
 <p>Quality gate: <strong>{html.escape(verdict)}</strong>. Common vs orphan AUROC: {m["commonVsOrphanAuroc"]}. Expected calibration error: {m["calibration"]["ece"]}.</p>
 <table><tr><th>set</th><th>n</th><th>top-1</th><th>top-3</th><th>top-10</th><th>MRR</th></tr>{table}</table>
-<div class="plots">{topk_plot(series)}{calibration_plot(m["calibration"]["curve"])}{suspicion_plot(suspicion)}</div>
+<div class="plots">{topk_plot(series)}{calibration_plot(curves)}{suspicion_plot(suspicion)}</div>
+<h2>Calibration by set (mean top probability above the share right: overconfident)</h2>
+{calibration_table(by_set)}
 <h2>Worst common diseases (held-out, complete questionnaire)</h2>
 <table><tr><th>disease</th><th>recall</th><th>support</th></tr>{rows}</table>
 <h2>Textbook vignettes (a sanity check: written by the team, used to choose between variants)</h2>

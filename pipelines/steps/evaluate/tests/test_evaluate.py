@@ -142,6 +142,12 @@ def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     assert abs(sum(families["sex"]["expected"]) - 1.0) < 1e-3
     report = (tiny_run["evaluation"] / "report.html").read_text()
     assert "<svg" in report
+    # each set's calibration: a curve per set with cases, and the table of every set
+    assert "<td>orphanSimulated</td>" in report and "<td>timesplit</td><td>0</td>" in report
+    plot = report.split("Calibration of the top-1 probability</text>")[1].split("</svg>")[0]
+    assert plot.count("<polyline") == 1 + sum(
+        1 for v in by_set.values() if v["n"]
+    )  # the diagonal and each curve
     # the vignettes the tiny vocabulary cannot read are listed with their reason, not dropped silently
     assert "Textbook vignettes" in report and "is not a current term of the HPO release" in report
 

@@ -154,17 +154,25 @@ def _scored_case(truth: float, rivals: list[float], n_observed: int) -> CaseFeat
 def test_the_temperature_is_fitted_by_the_number_of_findings():
     params = replace(PARAMS, w_match=1.0)
     rivals = [0.0, 0.0, 0.0, 0.0]
-    # two findings, always clearly right: the sharpest temperature; fifteen, right half the time: a flatter one
+    # two findings, always clearly right: the sharpest temperature; twenty (beyond the bins), right half the time: a
+    # flatter one
+    beyond = FINDING_BINS[-1][1] + 4
     short = [_scored_case(4.0, rivals, 2) for _ in range(MIN_BIN_CASES)]
-    long = [_scored_case(1.0, [0.0, 0.0, 0.0, 1.5], 15), _scored_case(1.5, [0.0, 0.0, 0.0, 1.0], 15)] * 30
+    long = [
+        _scored_case(1.0, [0.0, 0.0, 0.0, 1.5], beyond),
+        _scored_case(1.5, [0.0, 0.0, 0.0, 1.0], beyond),
+    ] * 30
     constant = np.zeros((len(FEATURES), len(rivals) + 1))
     fitted = fit_temperature([TuningSet("t", constant, short + long)], params)
     assert len(fitted.temperature_by_findings) == FINDING_BINS[-1][1] + 1
     t_short = fitted.temperature_by_findings[2]
     assert t_short == min(TEMPERATURES) and fitted.temperature > t_short
-    # a bin without cases (4 to 11 findings) takes the temperature fitted on every case, between the two
+    # a bin without cases (4 findings up to the last bin's end) takes the temperature fitted on every case, between
+    # the two
     assert t_short < fitted.temperature_by_findings[5] <= fitted.temperature
-    assert fitted.temperature_by_findings[4:] == (fitted.temperature_by_findings[4],) * 8
+    assert fitted.temperature_by_findings[4:] == (fitted.temperature_by_findings[4],) * (
+        FINDING_BINS[-1][1] - 3
+    )
     assert fitted.temperature_for(2) == t_short and fitted.temperature_for(40) == fitted.temperature
     # too few short cases for a bin of their own: they take the pooled temperature too
     few = fit_temperature([TuningSet("t", constant, short[: MIN_BIN_CASES - 1] + long)], params)
