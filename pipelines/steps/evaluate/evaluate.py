@@ -33,7 +33,8 @@ from evaluate.served_list import timesplit_ranks
 from evaluate.vignettes import read_vignettes
 from train.orphan_tuning import timesplit_cases, timesplit_half, timesplit_matrices
 
-SIM_EVAL_SEED = 1000  # training simulates with seed+1 and seed+2: these patients are new to the model
+# training simulates with seed + 1 to seed + 5 (seed 42): these patients are new to the model
+SIM_EVAL_SEED = 1000
 HALF_SEED = 7
 
 

@@ -26,7 +26,7 @@ from ingest.mappings import broader_keys, parse_term_mapping
 from knowledge_base.catalog import common_entries, orphan_entries
 from knowledge_base.decipher import read_decipher_twins, usable_twins
 from knowledge_base.kaggle import SYMPTOMS_MAPPING, kaggle_entries
-from knowledge_base.names import add_spanish_labels, add_spanish_names
+from knowledge_base.names import add_spanish_labels, add_spanish_names, add_spanish_orphan_names
 from knowledge_base.timesplit import build_timesplit
 from knowledge_base.vocabulary import build_vocabulary
 
@@ -39,6 +39,7 @@ MAPPINGS = (
     "kaggle-diseases-to-catalog",
     "decipher-to-omim",
     "common-disease-names-es",
+    "orphan-disease-names-es",
     "hpo-labels-es",
 )
 DEFAULT_KB = "/opt/ml/processing/output/kb"
@@ -99,6 +100,9 @@ def build(reference: Path, out: Path) -> dict:
     decipher, decipher_skipped = usable_twins(decipher_pairs, diseases)
     # common entries first (DDXPlus, then Kaggle): the differential's common block is the catalog's head
     catalog = common + kaggle + orphan_entries(diseases, genes, decipher)
+    spanish_orphan_names = add_spanish_orphan_names(
+        [d for d in catalog if d["category"] == "orphan"], reference / "mappings"
+    )
     tokens = evidence_tokens(evidences)
     phenotype_tokens = _phenotype_tokens(kaggle_terms, evidence_hpo)
     out.mkdir(parents=True, exist_ok=True)
@@ -131,6 +135,7 @@ def build(reference: Path, out: Path) -> dict:
             "common": sum(1 for d in catalog if d["category"] == "common"),
             "commonFromKaggle": len(kaggle),
             "commonWithSpanishNames": spanish_names,
+            "orphanWithSpanishNames": spanish_orphan_names,
             "orphanAnnotated": sum(1 for d in catalog if d["category"] == "orphan" and d["annotated"]),
             "orphanTransferred": sum(1 for d in catalog if not d["annotated"]),
             # Orphanet ids folded into an OMIM entry (knowledge_base/catalog.py): searchable, not separate candidates

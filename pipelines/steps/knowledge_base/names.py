@@ -3,9 +3,10 @@ first users work in Spanish).
 
 DDXPlus names its conditions in English and French, the Kaggle set in English, and HPO has no Spanish names, so the
 83 common diseases get theirs from a reviewed file, ``common-disease-names-es.v*.csv`` (written by the DxOps team
-from the standard Spanish clinical terms; a clinician's review is still pending, see docs/data-contract.md). Orphan
-diseases keep their English names. The same holds for ``hpo-labels-es.v*.csv``: HPO's own translations are not
-in the vendored release.
+from the standard Spanish clinical terms; a clinician's review is still pending, see docs/data-contract.md). So do
+the rare diseases clinicians meet most (``orphan-disease-names-es.v*.csv``: the best-described ones and the classic
+ones, in Orphanet's Spanish style); the other orphan diseases keep their English names. The same holds for
+``hpo-labels-es.v*.csv``: HPO's own translations are not in the vendored release.
 """
 
 from __future__ import annotations
@@ -21,19 +22,40 @@ MAPPING = "common-disease-names-es.v*.csv"
 def add_spanish_names(common: list[dict], mappings_dir: Path) -> int:
     """Sets ``names.es`` on the common entries the file names; returns how many. An id the catalog does not have, or
     an empty name, stops the step with the file and line."""
-    path = latest(mappings_dir, MAPPING, required=False)
+    return _add_names(
+        latest(mappings_dir, MAPPING, required=False), common, "a common disease", check_english=False
+    )
+
+
+ORPHAN_MAPPING = "orphan-disease-names-es.v*.csv"
+
+
+def add_spanish_orphan_names(orphans: list[dict], mappings_dir: Path) -> int:
+    """Sets ``names`` (``en``, ``es``) on the orphan entries ``orphan-disease-names-es.v*.csv`` names; returns how
+    many. A row whose id is not an orphan disease of the catalog, whose ``name`` is not the release's English name
+    (the reviewer's aid: a renamed entry is reviewed again) or whose Spanish name is empty stops the step with the
+    file and line."""
+    path = latest(mappings_dir, ORPHAN_MAPPING, required=False)
+    return _add_names(path, orphans, "an orphan disease", check_english=True)
+
+
+def _add_names(path: Path | None, entries: list[dict], kind: str, check_english: bool) -> int:
     if path is None:
         return 0
-    by_id = {d["id"]: d for d in common}
+    by_id = {d["id"]: d for d in entries}
     named = 0
     with open(path, encoding="utf-8") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
             disease, name = row["id"].strip(), row["name_es"].strip()
+            where = f"{path.name}:{line}: {disease}"
             if disease not in by_id:
-                raise ValueError(f"{path.name}:{line}: {disease} is not a common disease of the catalog")
+                raise ValueError(f"{where} is not {kind} of the catalog")
+            english = by_id[disease]["name"]
+            if check_english and row["name"].strip() != english:
+                raise ValueError(f"{where} is named {english!r} in the release, not {row['name']!r}")
             if not name:
-                raise ValueError(f"{path.name}:{line}: {disease} has an empty Spanish name")
-            by_id[disease].setdefault("names", {"en": by_id[disease]["name"]})["es"] = name
+                raise ValueError(f"{where} has an empty Spanish name")
+            by_id[disease].setdefault("names", {"en": english})["es"] = name
             named += 1
     return named
 

@@ -1,4 +1,5 @@
 import csv
+import gzip
 import json
 from pathlib import Path
 
@@ -6,7 +7,13 @@ import pytest
 
 from common.ddxplus import condition_id
 from common.io import latest
-from knowledge_base.names import TERMS_MAPPING, add_spanish_labels, add_spanish_names
+from knowledge_base.names import (
+    ORPHAN_MAPPING,
+    TERMS_MAPPING,
+    add_spanish_labels,
+    add_spanish_names,
+    add_spanish_orphan_names,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -102,3 +109,52 @@ def test_the_vendored_labels_cover_every_symptom_the_common_side_maps_to():
             mapped |= {r["hpo_id"] for r in csv.DictReader(fh) if r["hpo_id"]}
     assert len(labelled) == len(set(labelled))
     assert mapped <= set(labelled), sorted(mapped - set(labelled))
+
+
+def _orphans():
+    return [{"id": "OMIM:219700", "name": "Cystic fibrosis", "category": "orphan"},
+            {"id": "OMIM:277900", "name": "Wilson disease", "category": "orphan"}]  # fmt: skip
+
+
+def _orphan_names(tmp_path, rows: str) -> Path:
+    (tmp_path / "orphan-disease-names-es.v1.csv").write_text(
+        "id,name,name_es,note\n" + rows, encoding="utf-8"
+    )
+    return tmp_path
+
+
+def test_spanish_names_join_the_rare_diseases_the_file_names(tmp_path):
+    orphans = _orphans()
+    rows = "OMIM:219700,Cystic fibrosis,Fibrosis quística,\n"
+    assert add_spanish_orphan_names(orphans, _orphan_names(tmp_path, rows)) == 1
+    assert orphans[0]["names"] == {"en": "Cystic fibrosis", "es": "Fibrosis quística"}
+    assert "names" not in orphans[1]  # not in the file: its English name only
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("DDXPLUS:URTI,URTI,IVRS,\n", "DDXPLUS:URTI is not an orphan disease"),
+        ("OMIM:277900,Wilson's disease,Enfermedad de Wilson,\n", "named 'Wilson disease' in the release"),
+        ("OMIM:277900,Wilson disease, ,\n", "empty Spanish name"),
+    ],
+)
+def test_a_bad_orphan_name_row_stops_the_step_with_its_line(tmp_path, rows, message):
+    with pytest.raises(ValueError, match=f"orphan-disease-names-es.v1.csv:2: .*{message}"):
+        add_spanish_orphan_names(_orphans(), _orphan_names(tmp_path, rows))
+
+
+def test_the_vendored_orphan_names_are_the_release_names_once_each():
+    """The knowledge base step checks each English name against the catalog; this checks the vendored file against
+    the vendored annotations, so a release update that renames an entry fails here first."""
+    release = {}
+    with gzip.open(latest(ROOT / "data" / "hpo", "phenotype.v*.hpoa.gz"), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith(("#", "database_id")):
+                disease, name = line.split("\t", 2)[:2]
+                release.setdefault(disease, name)
+    with open(latest(ROOT / "mappings", ORPHAN_MAPPING), encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert [r["id"] for r in rows if release.get(r["id"]) != r["name"]] == []
+    assert all(r["name_es"].strip() for r in rows)
