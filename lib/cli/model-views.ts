@@ -44,11 +44,33 @@ export function versionsTable(versions: readonly ModelVersionView[], served: num
   );
 }
 
-/** One version: status with its reason, provenance lines, key metrics. */
+/** One version: status with its reason, provenance lines, key metrics, and each evaluation set's calibration. */
 export function versionDetail(p: ModelVersionView, provenance: string[]): string {
   return [
     `version ${p.version} (${p.status}${p.statusReason ? `: ${p.statusReason}` : ''})`,
     ...provenance,
     ...KEY_METRICS.map(([h, path]) => `  ${h.padEnd(14)} ${pct(metric(p.metrics, path)) ?? '-'}`),
+    ...calibrationLines(metric(p.metrics, 'calibration.bySet')),
   ].join('\n');
+}
+
+interface SetCalibration {
+  readonly n: number;
+  readonly ece: number;
+  readonly meanTopProbability?: number;
+  readonly topRight?: number;
+}
+
+/**
+ * Per set (calibration.bySet, evaluate.py): the error, and the first probability shown against the share of first
+ * places right, which says which way a set is off (the literature cases are overconfident, docs/model-card.md).
+ */
+function calibrationLines(bySet: unknown): string[] {
+  if (!bySet || typeof bySet !== 'object') return [];
+  const rows = Object.entries(bySet as Record<string, SetCalibration>).map(
+    ([name, c]) =>
+      `    ${name.padEnd(18)} ${pct(c.ece) ?? '-'}  ${pct(c.meanTopProbability) ?? '-'} / ${pct(c.topRight) ?? '-'}` +
+      `  (n ${c.n})`,
+  );
+  return ['  calibration        error  first shown / first right', ...rows];
 }

@@ -53,6 +53,34 @@ describe('dxops on the embedded default', () => {
     expect(new LocalRegistry(home).get(2).statusReason).toBe('regressed');
   });
 
+  test('models show gives each evaluation set its calibration, and which way it is off', async () => {
+    // GIVEN a version evaluated with calibration by set (the literature cases overconfident)
+    const home = homeWithTwoVersions();
+    const registry = new LocalRegistry(home);
+    const pkg = join(home, 'pkg');
+    registry.register(pkg, {
+      modelVersion: 'v-c',
+      metrics: {
+        calibration: {
+          ece: 0.024,
+          bySet: {
+            orphanSimulated: { n: 500, ece: 0.0906, meanTopProbability: 0.7254, topRight: 0.816 },
+            timesplit: { n: 485, ece: 0.1796, meanTopProbability: 0.3536, topRight: 0.2021 },
+          },
+        },
+      },
+    });
+    // WHEN
+    const shown = await runCli(['--local', '--home', home, 'models', 'show', '3']);
+    const older = await runCli(['--local', '--home', home, 'models', 'show', '1']);
+    // THEN
+    expect(shown.stdout).toMatch(/calibration\s+error\s+first shown \/ first right/);
+    expect(shown.stdout).toMatch(/orphanSimulated\s+0\.091\s+0\.725 \/ 0\.816\s+\(n 500\)/);
+    expect(shown.stdout).toMatch(/timesplit\s+0\.180\s+0\.354 \/ 0\.202\s+\(n 485\)/);
+    // AND a version evaluated before calibration by set has no such block
+    expect(older.stdout).not.toContain('calibration');
+  });
+
   test('an unknown version says which ones exist and what to do next', async () => {
     const home = homeWithTwoVersions();
     const { error } = await runCli(['--local', '--home', home, 'models', 'show', '9']);
