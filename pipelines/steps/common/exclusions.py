@@ -2,8 +2,8 @@
 
 A physician who suspects Marfan syndrome looks for ectopia lentis and writes "no ectopia lentis" when it is absent;
 nobody lists the absence of a finding no candidate has. So the excluded findings of a simulated patient are drawn
-from the typical findings (annotated frequency at least ``MIN_FREQUENCY``) of the diseases ranking just above or
-below its own on its observed findings, among those the patient does not show: a term is shown when the patient
+from the typical findings (annotated frequency at least ``MIN_FREQUENCY``) of the five leading candidates other than
+its own disease on its observed findings, among those the patient does not show: a term is shown when the patient
 has it or a more specific term under it (``Case.present``, the findings before omission).
 
 The patient's own disease pays for them too whenever it has such a finding at less than full frequency, so the
