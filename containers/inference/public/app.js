@@ -51,6 +51,7 @@ const TEXT = {
     summaryExcluded: 'Hallazgos descartados',
     summaryDifferential: (s) => `Diagnóstico diferencial (sospecha de enfermedad rara: ${s}):`,
     summaryDiagnosis: (name, id) => `Diagnóstico registrado por el clínico: ${name} (${id})`,
+    summaryProfileFrom: (ids) => `sin fenotipos anotados propios, ordenada por los de ${shortList(ids)}`,
     warnings: {
       UNKNOWN_PHENOTYPE: (id) => `${id} no está en el vocabulario del modelo; se ignoró.`,
       REDIRECTED_PHENOTYPE: (id) => `${id} es un identificador obsoleto o alternativo; se usó el término vigente.`,
@@ -112,6 +113,7 @@ const TEXT = {
     summaryExcluded: 'Findings excluded',
     summaryDifferential: (s) => `Differential diagnosis (rare-disease suspicion: ${s}):`,
     summaryDiagnosis: (name, id) => `Diagnosis recorded by the clinician: ${name} (${id})`,
+    summaryProfileFrom: (ids) => `no phenotype annotations of its own, ranked on those of ${shortList(ids)}`,
     warnings: {},
   },
 };
@@ -335,8 +337,11 @@ function summaryText() {
     t('summaryDifferential')(percent(r.orphanSuspicion)),
     ...r.differential.map(
       (c) =>
-        `${c.rank}. ${diseaseName(c)} (${c.diseaseId}) ${percent(c.probability)}` +
-        (c.genes?.length ? ` · ${t('genes')(c.genes.length)} ${shortList(c.genes)}` : ''),
+        // the gene relatives' generated names already end with their id
+        `${c.rank}. ${diseaseName(c)}${diseaseName(c).includes(c.diseaseId) ? '' : ` (${c.diseaseId})`} ` +
+        `${percent(c.probability)}` +
+        (c.genes?.length ? ` · ${t('genes')(c.genes.length)} ${shortList(c.genes)}` : '') +
+        (c.profileFrom?.length ? ` · ${t('summaryProfileFrom')(c.profileFrom)}` : ''),
     ),
   ];
   if (r.specialistReview) lines.push(t('review')(percent(r.differential[0]?.probability ?? 0)));
