@@ -335,14 +335,15 @@ function summaryText() {
     `${t('summaryPresent')}: ${names(false)}`,
     `${t('summaryExcluded')}: ${names(true)}`,
     t('summaryDifferential')(percent(r.orphanSuspicion)),
-    ...r.differential.map(
-      (c) =>
-        // the gene relatives' generated names already end with their id
-        `${c.rank}. ${diseaseName(c)}${diseaseName(c).includes(c.diseaseId) ? '' : ` (${c.diseaseId})`} ` +
-        `${percent(c.probability)}` +
+    ...r.differential.map((c) => {
+      const name = diseaseName(c);
+      // the gene relatives' generated names already end with their id
+      return (
+        `${c.rank}. ${name.includes(c.diseaseId) ? name : `${name} (${c.diseaseId})`} ${percent(c.probability)}` +
         (c.genes?.length ? ` · ${t('genes')(c.genes.length)} ${shortList(c.genes)}` : '') +
-        (c.profileFrom?.length ? ` · ${t('summaryProfileFrom')(c.profileFrom)}` : ''),
-    ),
+        (c.profileFrom?.length ? ` · ${t('summaryProfileFrom')(c.profileFrom)}` : '')
+      );
+    }),
   ];
   if (r.specialistReview) lines.push(t('review')(percent(r.differential[0]?.probability ?? 0)));
   const dx = recordedDiagnosis();

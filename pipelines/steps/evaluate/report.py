@@ -34,14 +34,13 @@ COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
 
 def topk_plot(series: dict[str, dict]) -> str:
     parts = _axes("Top-k accuracy", "k (1, 3, 10)", "accuracy")
-    colors = COLORS
     for i, (name, m) in enumerate(series.items()):
         ys = [m.get(f"top{k}") for k in (1, 3, 10)]
         if None in ys:
             continue
-        parts.append(_polyline([(j / 2, y) for j, y in enumerate(ys)], colors[i % len(colors)]))
+        parts.append(_polyline([(j / 2, y) for j, y in enumerate(ys)], COLORS[i % len(COLORS)]))
         parts.append(
-            f'<text x="{W - 140}" y="{40 + 14 * i}" font-size="11" fill="{colors[i % len(colors)]}">{html.escape(name)}</text>'
+            f'<text x="{W - 140}" y="{40 + 14 * i}" font-size="11" fill="{COLORS[i % len(COLORS)]}">{html.escape(name)}</text>'
         )
     return "\n".join([*parts, "</svg>"])
 

@@ -22,9 +22,8 @@ MAPPING = "common-disease-names-es.v*.csv"
 def add_spanish_names(common: list[dict], mappings_dir: Path) -> int:
     """Sets ``names.es`` on the common entries the file names; returns how many. An id the catalog does not have, or
     an empty name, stops the step with the file and line."""
-    return _add_names(
-        latest(mappings_dir, MAPPING, required=False), common, "a common disease", check_english=False
-    )
+    path = latest(mappings_dir, MAPPING, required=False)
+    return _add_names(path, common, "a common disease", check_english=False)
 
 
 ORPHAN_MAPPING = "orphan-disease-names-es.v*.csv"

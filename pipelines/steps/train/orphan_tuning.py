@@ -22,11 +22,12 @@ from common.disease_split import is_tuning_disease
 from common.orphan_model import FEATURES, WEIGHTS, OrphanMatrices, OrphanParams, OrphanScorer, build_matrices
 from common.simulate import Case
 
-# The excluded-finding weight is not tuned (OrphanParams.w_excluded): no tuning set has realistic exclusions. The
-# simulated ones are other diseases' findings, which never count against the right disease, and the search pushed the
-# weight to 4.25, until answering "Descartado" to a suggested finding the disease has in half its patients cost it
-# 2.9 and answering five suggested questions lowered top-10 from 0.87 to 0.72 (eval:next-findings, version 47);
-# excluding the disease's own absent findings instead took it to 0, where "Descartado" changes nothing.
+# The excluded-finding weight is not tuned (OrphanParams.w_excluded). With the random exclusions the simulated
+# patients once had, the search pushed it to 4.25, until answering "Descartado" to a suggested finding the disease has
+# in half its patients cost it 2.9 and answering five suggested questions lowered top-10 from 0.87 to 0.72
+# (eval:next-findings, version 47); excluding the disease's own absent findings instead took it to 0. On the
+# differential exclusions of common/exclusions.py the ranks are flat around 1, and tuning it there ended at a lower
+# objective (0.6045 against 0.6049, docs/model-card-history.md).
 TUNED = ("match", "ic", "not", "missing", "size", "transferred", "references", "orphanet", "gene")
 STEPS = (-1.0, -0.5, -0.25, 0.25, 0.5, 1.0)
 # weights whose sign is what the feature means: a matching finding counts for the disease, a finding it is annotated
