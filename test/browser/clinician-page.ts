@@ -79,8 +79,11 @@ async function main(): Promise<void> {
     assert.equal(await page.locator('#review').isHidden(), true, 'no review banner for a confident answer');
     const urti = page.locator('#differential > li[data-disease="DDXPLUS:URTI"]');
     assert.match(await text(urti.locator('.evidence').nth(1)), /En contra: Tos/);
-    // AND a common disease goes by its Spanish name on the Spanish page (orphan ones keep their English names)
+    // AND a disease goes by its Spanish name on the Spanish page (the fixture has none for its orphan diseases)
     assert.equal(await text(urti.locator('.cand-name')), 'Infección de vías respiratorias altas');
+    // with the name of its source on hover, the one to look it up by; an untranslated name has no such title
+    assert.equal(await urti.locator('.cand-name').getAttribute('title'), 'Nombre original: URTI (traducción de DxOps)');
+    assert.equal(await first.locator('.cand-name').getAttribute('title'), null);
 
     // WHEN the clinician confirms the top candidate
     await first.getByRole('button', { name: 'Confirmar diagnóstico' }).click();

@@ -33,6 +33,7 @@ const TEXT = {
     failed: (m) => `No se pudo completar la solicitud: ${m}`,
     noMatches: 'Sin coincidencias',
     genes: (n) => (n === 1 ? 'Gen' : 'Genes'),
+    sourceName: (name) => `Nombre original: ${name} (traducción de DxOps)`,
     profileFrom: (ids) =>
       `Sin fenotipos anotados propios: se ordena por los de ${ids.length === 1 ? 'la enfermedad' : 'las enfermedades'} ` +
       `con su mismo gen (${shortList(ids)}).`,
@@ -95,6 +96,7 @@ const TEXT = {
     failed: (m) => `The request could not be completed: ${m}`,
     noMatches: 'No matches',
     genes: (n) => (n === 1 ? 'Gene' : 'Genes'),
+    sourceName: (name) => `Original name: ${name} (DxOps translation)`,
     profileFrom: (ids) =>
       `No phenotype annotations of its own: ranked on those of the ${ids.length === 1 ? 'disease' : 'diseases'} ` +
       `sharing its gene (${shortList(ids)}).`,
@@ -132,6 +134,8 @@ const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
 // A disease's name in the page's language when the catalog has one (the common diseases), else its English name.
 const diseaseName = (d) => d.names?.[state.lang] ?? d.name;
+// a translated name shows the source's own name on hover: the one to look the disease up by (OMIM, Orphanet, DDXPlus)
+const sourceNameTitle = (d) => (diseaseName(d) === d.name ? {} : { title: t('sourceName')(d.name) });
 // An HPO term's label in the page's language when the package has one (the common symptoms, the frequent findings).
 const termLabel = (p) => p.labels?.[state.lang] ?? p.label;
 const percent = (p) => {
@@ -289,7 +293,7 @@ function renderResults() {
       return el('li', { class: c.category, 'data-disease': c.diseaseId }, [
         el('div', { class: 'cand-head' }, [
           el('span', { class: 'rank', text: `${c.rank}.` }),
-          el('span', { class: 'cand-name', text: diseaseName(c) }),
+          el('span', { class: 'cand-name', text: diseaseName(c), ...sourceNameTitle(c) }),
           el('span', { class: 'code', text: [c.diseaseId, ...(c.xrefs ?? [])].join(' · ') }),
           el('span', { class: `badge ${c.category}`, text: c.category === 'orphan' ? t('orphan') : t('common') }),
           el('span', { class: 'prob', text: percent(c.probability) }),

@@ -4,9 +4,10 @@ first users work in Spanish).
 DDXPlus names its conditions in English and French, the Kaggle set in English, and HPO has no Spanish names, so the
 83 common diseases get theirs from a reviewed file, ``common-disease-names-es.v*.csv`` (written by the DxOps team
 from the standard Spanish clinical terms; a clinician's review is still pending, see docs/data-contract.md). So do
-the rare diseases clinicians meet most (``orphan-disease-names-es.v*.csv``: the best-described ones and the classic
-ones, in Orphanet's Spanish style); the other orphan diseases keep their English names. The same holds for
-``hpo-labels-es.v*.csv``: HPO's own translations are not in the vendored release.
+the annotated rare diseases (``orphan-disease-names-es.v*.csv``, in Orphanet's Spanish style: the best-described and
+classic ones written one by one, the others translated in bulk, ``note`` v3) and the HPO terms the annotations use
+(``hpo-labels-es.v*.csv``): HPO's and Orphanet's own translations are not in the vendored release.
+knowledge_base/tests/test_spanish_review.py checks that each translation keeps the numbers of its English name.
 """
 
 from __future__ import annotations

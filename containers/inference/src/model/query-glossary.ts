@@ -1,7 +1,8 @@
 /**
  * Spanish words of disease and phenotype names, with the English words the catalog uses for them. The orphan
- * diseases and most HPO terms are named in English only (HPO and Orphanet publish them so here), so a Spanish
- * clinician who types "síndrome de Marfan", "fibrosis quística" or "distrofia muscular de Duchenne" found nothing:
+ * diseases and HPO terms were named in English only (HPO and Orphanet publish them so here; the knowledge base's
+ * Spanish files now name nearly all of them, but not the terms no annotation uses nor a package built before), so a
+ * Spanish clinician who types "síndrome de Marfan", "fibrosis quística" or "distrofia muscular de Duchenne" found nothing:
  * the type-ahead now also accepts, for each Spanish query word listed here, the English word (word order does not
  * matter to the match, so "atrofia muscular espinal" finds Spinal muscular atrophy). Keys and values are written
  * without accents, as the index compares them; a plural or the other gender matches through `matchKey`.
