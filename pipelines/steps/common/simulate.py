@@ -65,14 +65,16 @@ def simulate_cases(
             excluded = [
                 int(x) for x in rng.choice(pool, rng.poisson(noise.excluded_mean)) if int(x) not in own
             ]
+            age, sex = _age(d, rng), _sex(d, rng)
+            other, sex = _other_sex_terms(d, index, sex, observed)
             cases.append(
                 Case(
                     d["id"],
-                    sorted(set(observed)),
+                    sorted(set(observed) - other),
                     sorted(set(excluded)),
-                    _age(d, rng),
-                    _sex(d, rng),
-                    tuple(sorted(int(t) for t in shown)),
+                    age,
+                    sex,
+                    tuple(sorted(int(t) for t in shown if int(t) not in other)),
                 )
             )
     return cases
@@ -121,7 +123,9 @@ def clinician_entries(
         k = min(len(terms), int(rng.integers(ENTRY_MIN_TERMS, noise.max_terms + 1)))
         shown = rng.choice(terms, k, replace=False, p=f2 / f2.sum())
         observed = _as_reported(shown.tolist(), parents, pool, noise, rng)
-        cases.append(Case(d["id"], sorted(set(observed)), [], _age(d, rng), _sex(d, rng)))
+        age, sex = _age(d, rng), _sex(d, rng)
+        other, sex = _other_sex_terms(d, index, sex, observed)
+        cases.append(Case(d["id"], sorted(set(observed) - other), [], age, sex))
     return cases
 
 
@@ -154,4 +158,18 @@ def _age(d: dict, rng: np.random.Generator) -> float:
 
 
 def _sex(d: dict, rng: np.random.Generator) -> int:
-    return SEX_CODE.get(d.get("sex") or "", int(rng.integers(0, 3)))
+    """The disease's one sex if it has one, else at random (unknown, female, male). The draw is made either way, so
+    a disease gaining or losing a sex does not shift every later patient's random numbers."""
+    drawn = int(rng.integers(0, 3))
+    return SEX_CODE.get(d.get("sex") or "", drawn)
+
+
+def _other_sex_terms(d: dict, index: dict, sex: int, observed: list[int]) -> tuple[set[int], int]:
+    """The disease's phenotypes annotated for the other sex only, which a patient of ``sex`` does not show (a girl
+    with Mowat-Wilson syndrome has no cryptorchidism), and the patient's sex: unknown, with nothing dropped, when
+    every drawn finding is of the other sex. The findings are dropped after the draw, so the random numbers of the
+    later patients do not depend on them."""
+    if sex not in (1, 2):
+        return set(), sex
+    other = {index[p["id"]] for p in d["phenotypes"] if p.get("sex") and SEX_CODE.get(p["sex"]) != sex}
+    return (other, sex) if set(observed) - other else (set(), 0)

@@ -163,7 +163,14 @@ def orphan_entries(
     twins = {**orphanet_twins(diseases, genes), **(decipher_twins or {})}
     merged = {
         d: DiseaseAnnotations(
-            a.id, a.name, dict(a.phenotypes), set(a.excluded), list(a.onset), set(a.sexes), set(a.references)
+            a.id,
+            a.name,
+            dict(a.phenotypes),
+            set(a.excluded),
+            list(a.onset),
+            set(a.sexes),
+            set(a.references),
+            phenotype_sexes=a.phenotype_sexes,
         )
         for d, a in diseases.items()
         if d not in twins
@@ -220,17 +227,20 @@ def orphan_entries(
 
 def _annotated_entry(a: DiseaseAnnotations, genes: set[str], xrefs: list[str]) -> dict:
     onset = [min(lo for lo, _ in a.onset), max(hi for _, hi in a.onset)] if a.onset else None
-    sex = next(iter(a.sexes)) if len(a.sexes) == 1 else None
     return {
         "id": a.id,
         "name": a.name,
         "category": "orphan",
         "xrefs": sorted(xrefs),
         "annotated": True,
-        "phenotypes": [{"id": t, "frequency": round(f, 4)} for t, f in sorted(a.phenotypes.items())],
+        # a phenotype annotated for one sex says so ("sex"): simulated patients of the other sex do not show it
+        "phenotypes": [
+            {"id": t, "frequency": round(f, 4), **({"sex": s} if (s := a.phenotype_sex(t)) else {})}
+            for t, f in sorted(a.phenotypes.items())
+        ],
         "excludedPhenotypes": sorted(a.excluded),
         "genes": sorted(genes),
         "onsetYears": onset,
-        "sex": sex,
+        "sex": a.limited_sex(),
         "references": len(a.references),
     }

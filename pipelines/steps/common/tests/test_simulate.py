@@ -1,7 +1,7 @@
 import numpy as np
 from tiny_vocabulary import SEVEN_TERMS
 
-from common.simulate import ENTRY_MIN_TERMS, Noise, clinician_entries
+from common.simulate import ENTRY_MIN_TERMS, Noise, clinician_entries, simulate_cases
 
 # 0 root, 1 phenotypic abnormality, 2 nervous, 3 seizure, 4 febrile seizure, 5 heart, 6 cough
 THREE = [("HP:0001250", 0.9), ("HP:0001627", 0.6), ("HP:0012735", 0.3)]
@@ -62,3 +62,22 @@ def test_the_same_seed_gives_the_same_entries():
     assert [(c.disease_id, c.observed, c.age) for c in a] == [(c.disease_id, c.observed, c.age) for c in b]
     assert clinician_entries(CATALOG, SEVEN_TERMS, [2, 3], 5, seed=1) == []
     assert np.isfinite([c.age for c in a]).all()
+
+
+def test_a_patient_never_shows_a_finding_annotated_for_the_other_sex_only():
+    # GIVEN a disease of both sexes whose cough is annotated for males only (as HPO annotates cryptorchidism)
+    both = _d("BOTH", [("HP:0001250", 1.0), ("HP:0012735", 1.0)], 5)
+    both["phenotypes"][1]["sex"] = "male"
+    exact = Noise(imprecise=0.0, max_terms=5, unrelated_mean=0.0, excluded_mean=0.0)
+    cases = simulate_cases([both], SEVEN_TERMS, [0], 300, exact, seed=4)
+    by_sex = {s: [c for c in cases if c.sex == s] for s in (0, 1, 2)}
+    # THEN the sex is drawn (the disease is not male-only), females lack the cough, the others may show it
+    assert all(by_sex[s] for s in (0, 1, 2))
+    assert all(c.observed == [3] for c in by_sex[1])
+    assert all(c.observed == [3, 6] for c in by_sex[0] + by_sex[2])
+
+
+def test_a_single_sex_disease_gives_patients_of_its_sex():
+    only = _d("ONLY", THREE, 5)
+    only["sex"] = "female"
+    assert {c.sex for c in simulate_cases([only], SEVEN_TERMS, [0], 50, Noise(), seed=2)} == {1}

@@ -94,3 +94,19 @@ def test_an_unannotated_orphanet_entry_with_one_omim_entrys_exact_genes_folds_in
     }
     # AND one with a name of its own keeps it, without generated names
     assert by_id["ORPHA:4"]["name"] == "Disorder X, Orphanet" and "names" not in by_id["ORPHA:4"]
+
+
+def test_an_entry_is_single_sex_only_when_described_so_and_says_which_findings_are():
+    mowat = _a("OMIM:235730", "Mowat-Wilson syndrome", {"HP:0000028": 0.5, "HP:0001250": 0.9})
+    mowat.sexes = {"male", ""}
+    mowat.phenotype_sexes.update({"HP:0000028": {"male"}, "HP:0001250": {""}})
+    ovarian = _a("OMIM:618078", "Ovarian dysgenesis 6", {"HP:0008209": 0.9})
+    ovarian.sexes = {"female"}
+    ovarian.phenotype_sexes.update({"HP:0008209": {"female"}})
+    by_id = {d["id"]: d for d in orphan_entries({"OMIM:235730": mowat, "OMIM:618078": ovarian}, {})}
+    assert by_id["OMIM:235730"]["sex"] is None
+    assert by_id["OMIM:235730"]["phenotypes"] == [
+        {"id": "HP:0000028", "frequency": 0.5, "sex": "male"},
+        {"id": "HP:0001250", "frequency": 0.9},
+    ]
+    assert by_id["OMIM:618078"]["sex"] == "female"
