@@ -1,12 +1,12 @@
-"""Spanish names of the common diseases and Spanish labels of the most used HPO terms, for the clinician page (its
+"""Spanish names of the diseases and Spanish labels of the HPO terms, for the clinician page (its
 first users work in Spanish).
 
 DDXPlus names its conditions in English and French, the Kaggle set in English, and HPO has no Spanish names, so the
 83 common diseases get theirs from a reviewed file, ``common-disease-names-es.v*.csv`` (written by the DxOps team
 from the standard Spanish clinical terms; a clinician's review is still pending, see docs/data-contract.md). So do
 the annotated rare diseases (``orphan-disease-names-es.v*.csv``, in Orphanet's Spanish style: the best-described and
-classic ones written one by one, the others translated in bulk, ``note`` v3) and the HPO terms the annotations use
-(``hpo-labels-es.v*.csv``): HPO's and Orphanet's own translations are not in the vendored release.
+classic ones written one by one, the others translated in bulk, ``note`` v3) and the HPO terms
+(``hpo-labels-es.v*.csv``, every one): HPO's and Orphanet's own translations are not in the vendored release.
 knowledge_base/tests/test_spanish_review.py checks that each translation keeps the numbers of its English name.
 """
 
@@ -64,9 +64,8 @@ TERMS_MAPPING = "hpo-labels-es.v*.csv"
 
 
 def add_spanish_labels(vocabulary: dict, mappings_dir: Path) -> int:
-    """Sets ``translations.es`` (``label``, ``synonyms``) on the HPO terms ``hpo-labels-es.v*.csv`` names: the
-    symptoms of the common diseases and the findings rare-disease annotations use most, so that a clinician can
-    search them in Spanish. Returns how many. A row whose id is not current in the release, whose ``hpo_label`` is not
+    """Sets ``translations.es`` (``label``, ``synonyms``) on the HPO terms ``hpo-labels-es.v*.csv`` names (every
+    term of the release since v10), so that a clinician can search them in Spanish. Returns how many. A row whose id is not current in the release, whose ``hpo_label`` is not
     the release's label (the reviewer's aid, as in every mapping file) or whose Spanish label is empty stops the step
     with the file and line."""
     path = latest(mappings_dir, TERMS_MAPPING, required=False)
