@@ -141,6 +141,14 @@ class OrphanMatrices:
     ic: np.ndarray  # [T] information content -log(share of annotated diseases annotated at or below the term)
     orphanet: np.ndarray  # [D] 1 for Orphanet entries (no OMIM entry folded in)
     gene: np.ndarray  # [D] 1 for diseases with a known gene in genes_to_disease
+    # [3, D] missing_total for a patient of unknown sex, a female and a male: a patient does not miss the
+    # annotations of the other sex (a girl with Mowat-Wilson syndrome, its cryptorchidism)
+    missing_by_sex: np.ndarray | None = None
+
+    def missing_total_for(self, sex: int) -> np.ndarray:
+        if self.missing_by_sex is None:
+            return self.missing_total
+        return self.missing_by_sex[sex if sex in (1, 2) else 0]
 
 
 def term_ancestors(parents: list[list[int]], max_up: int, skip: set[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -239,6 +247,12 @@ def build_matrices(
             mvals.append(np.log1p(-MISSING_SCALE * min(f, 1.0)))
     missing = sparse.csc_matrix((np.array(mvals, np.float32), (mrows, mcols)), shape=(n_dis, n_terms))
     missing_total = np.asarray(missing.sum(axis=1)).ravel().astype(np.float32)
+    missing_by_sex = np.stack([missing_total, missing_total.copy(), missing_total.copy()])
+    for di, d in enumerate(orphans):
+        for ph in d.get("phenotypes", []):
+            own = SEX_CODE.get(ph.get("sex") or "", 0)
+            if own and ph["id"] in index:  # the other sex's row does not count it
+                missing_by_sex[3 - own, di] -= missing[di, index[ph["id"]]]
     transferred = np.array([0.0 if d["annotated"] else 1.0 for d in orphans], np.float32)
     return OrphanMatrices(
         [d["id"] for d in orphans],
@@ -258,6 +272,7 @@ def build_matrices(
         ic,
         np.array([d["id"].startswith("ORPHA:") for d in orphans], np.float32),
         np.array([bool(d.get("genes")) for d in orphans], np.float32),
+        missing_by_sex,
     )
 
 
@@ -329,7 +344,7 @@ class OrphanScorer:
             col = m.excluded_log[:, e]
             if col.nnz:
                 f[2, col.indices] += col.data
-        f[4] = m.missing_total
+        f[4] = m.missing_total_for(sex)
         closure = sorted({a for q in observed for a in m.full_ancestors[q]})
         if closure:
             # annotations the patient shows (at the same or a more specific term) are not missing

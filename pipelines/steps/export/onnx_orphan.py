@@ -161,7 +161,7 @@ def orphan_scores(
         "Add",
         [
             _closure_sum(g, m.missing_log, closure, zeros_d, -p.w_missing, "miss"),
-            g.const((p.w_missing * m.missing_total).astype(np.float32), "miss_total"),
+            _missing_total(g, m, p, sex),
         ],
     )
     if p.missing_full_at > 0:
@@ -272,3 +272,26 @@ def closure_vector(g: GraphBuilder, full_ancestors: list[list[int]], observed: s
         "Reshape", [g.op("Gather", [g.const(table, "fullanc"), observed]), g.const([-1], "m1", np.int64)]
     )
     return _multi_hot(g, idx, n_terms, "closure")
+
+
+def _missing_total(g: GraphBuilder, m: OrphanMatrices, p: OrphanParams, sex: str) -> str:
+    """w_missing times the total missing cost [D] for the patient's sex (OrphanMatrices.missing_by_sex): row 0 for
+    unknown, 1 female, 2 male; any other code reads row 0, as in the Python scorer (the service sends only these)."""
+    if m.missing_by_sex is None:
+        return g.const((p.w_missing * m.missing_total).astype(np.float32), "miss_total")
+    table = g.const((p.w_missing * m.missing_by_sex).astype(np.float32), "miss_total_by_sex")
+    known = g.op(
+        "Cast",
+        [
+            g.op(
+                "Or",
+                [
+                    g.op("Equal", [sex, g.const([1], "ms1", np.int64)]),
+                    g.op("Equal", [sex, g.const([2], "ms2", np.int64)]),
+                ],
+            )
+        ],
+        to=TensorProto.INT64,
+    )
+    row = g.op("Mul", [sex, known])
+    return g.op("Reshape", [g.op("Gather", [table, row], axis=0), g.const([-1], "ms_flat", np.int64)])

@@ -146,3 +146,18 @@ def test_the_temperature_is_the_one_of_the_number_of_findings():
     s = scorer.scores([3], [], -1.0, 0)
     sharp, flat = scorer.softmax(s, 1), scorer.softmax(s, 4)
     assert sharp.max() > flat.max() and np.argmax(sharp) == np.argmax(flat)
+
+
+def test_a_patient_does_not_miss_the_annotations_of_the_other_sex():
+    # GIVEN a disease of both sexes whose cough is annotated for males only (HPO's "Cryptorchidism: male")
+    both = _disease("D", [("HP:0001250", 0.9), ("HP:0012735", 0.5)])
+    both["phenotypes"][1]["sex"] = "male"
+    params = OrphanParams(max_background=1.0, w_missing=1.0, missing_full_at=0.0)
+    m = build_matrices(VOCAB, [*CATALOG, both], params)
+    scorer = OrphanScorer(m, params)
+    seizure = [3]
+    unknown, female, male = (scorer.scores(seizure, [], -1.0, s)[3] for s in (0, 1, 2))
+    # THEN a girl with seizures does not pay for the unlisted cough, a boy and a patient of unknown sex do
+    assert female - unknown == pytest.approx(-np.log1p(-0.9 * 0.5), rel=1e-5)
+    assert male == pytest.approx(unknown)
+    assert np.array_equal(m.missing_by_sex[0], m.missing_total)

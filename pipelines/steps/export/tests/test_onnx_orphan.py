@@ -1,5 +1,6 @@
 import numpy as np
 import onnxruntime as ort
+import pytest
 from onnx import TensorProto, helper
 
 from export.onnx_orphan import GraphBuilder, ragged_columns
@@ -101,3 +102,36 @@ def test_orphan_scores_match_the_scorer_for_either_sign_of_the_folded_weights(ti
             )[0]
             expected = scorer.scores(observed, excluded, age, sex)
             assert np.abs(got - expected).max() < 1e-4, (w_match, w_ic, full_at, observed)
+
+
+def test_the_missing_cost_follows_the_patient_sex_in_the_graph_as_in_the_scorer(tiny_run):
+    # GIVEN totals that differ by sex (a disease's annotations of one sex are not missed by the other)
+    from dataclasses import replace
+
+    from common.diagnosis_model import DiagnosisModel
+    from common.orphan_model import OrphanScorer
+
+    model = DiagnosisModel(tiny_run["kb"], tiny_run["model"])
+    total = model.matrices.missing_total
+    by_sex = np.stack([total, total + 0.0, total + 0.0])
+    by_sex[1, 0] += 1.5  # the first disease has annotations only males show: a female misses less
+    by_sex[2, 1] += 0.7
+    m = replace(model.matrices, missing_by_sex=by_sex.astype(np.float32))
+    params = replace(model.params, w_missing=0.5, missing_full_at=0.0)
+    model.matrices = m
+    session = _orphan_score_session(model, params)
+    scorer = OrphanScorer(m, params)
+    n_terms = m.profile.shape[1]
+    got = {}
+    for sex in (0, 1, 2):
+        feeds = {
+            "observed": np.array([n_terms], np.int64),
+            "excluded": np.array([n_terms], np.int64),
+            "age": np.array([-1.0], np.float32),
+            "sex": np.array([sex], np.int64),
+        }
+        got[sex] = session.run(None, feeds)[0]
+        assert np.abs(got[sex] - scorer.scores([], [], -1.0, sex)).max() < 1e-4, sex
+    # THEN a female scores the first disease 0.75 higher than an unknown sex, a male the second 0.35 higher
+    assert got[1][0] - got[0][0] == pytest.approx(0.75, abs=1e-4)
+    assert got[2][1] - got[0][1] == pytest.approx(0.35, abs=1e-4)
