@@ -87,7 +87,7 @@ class DiseaseAnnotations:
         """The one sex the disease is described in: every phenotype row carries it (premature ovarian failure,
         spermatogenic failure). HPO's sex column qualifies a row, not the disease: Mowat-Wilson syndrome's
         cryptorchidism and hypospadias rows say "male", and taking that for the disease cost every girl with it the
-        sex penalty (215 diseases marked single-sex, 14 of them so)."""
+        sex penalty (215 diseases were single-sex that way; 10 are in the 2025 release)."""
         return next(iter(self.sexes)) if len(self.sexes) == 1 and "" not in self.sexes else None
 
     def phenotype_sex(self, term: str) -> str | None:
