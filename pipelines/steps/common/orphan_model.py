@@ -134,20 +134,22 @@ class OrphanMatrices:
     missing_log: (
         sparse.csc_matrix
     )  # [D, T] log(1 - 0.9 f) at each direct annotation (the cost of not seeing it)
-    missing_total: np.ndarray  # [D] sum of missing_log over the disease's annotations
+    # [3, D] sum of missing_log over the disease's annotations for a patient of unknown sex, a female and a male: a
+    # patient does not miss the annotations of the other sex (a girl with Mowat-Wilson syndrome, its cryptorchidism)
+    missing_by_sex: np.ndarray
     transferred: np.ndarray  # [D] 1 for diseases whose profile is borrowed from gene relatives
     full_ancestors: list  # per term: every ancestor index, itself included
     references: np.ndarray  # [D] log(1 + #distinct annotation sources)
     ic: np.ndarray  # [T] information content -log(share of annotated diseases annotated at or below the term)
     orphanet: np.ndarray  # [D] 1 for Orphanet entries (no OMIM entry folded in)
     gene: np.ndarray  # [D] 1 for diseases with a known gene in genes_to_disease
-    # [3, D] missing_total for a patient of unknown sex, a female and a male: a patient does not miss the
-    # annotations of the other sex (a girl with Mowat-Wilson syndrome, its cryptorchidism)
-    missing_by_sex: np.ndarray | None = None
+
+    @property
+    def missing_total(self) -> np.ndarray:
+        """[D] the total missing cost of a patient of unknown sex: every annotation."""
+        return self.missing_by_sex[0]
 
     def missing_total_for(self, sex: int) -> np.ndarray:
-        if self.missing_by_sex is None:
-            return self.missing_total
         return self.missing_by_sex[sex if sex in (1, 2) else 0]
 
 
@@ -246,8 +248,9 @@ def build_matrices(
             mcols.append(index[tid])
             mvals.append(np.log1p(-MISSING_SCALE * min(f, 1.0)))
     missing = sparse.csc_matrix((np.array(mvals, np.float32), (mrows, mcols)), shape=(n_dis, n_terms))
-    missing_total = np.asarray(missing.sum(axis=1)).ravel().astype(np.float32)
-    missing_by_sex = np.stack([missing_total, missing_total.copy(), missing_total.copy()])
+    missing_by_sex = np.stack(
+        [np.asarray(missing.sum(axis=1)).ravel().astype(np.float32)] * 3
+    )  # stack copies
     for di, d in enumerate(orphans):
         for ph in d.get("phenotypes", []):
             own = SEX_CODE.get(ph.get("sex") or "", 0)
@@ -265,14 +268,13 @@ def build_matrices(
         sex,
         size,
         missing,
-        missing_total,
+        missing_by_sex,
         transferred,
         [sorted(a) for a in all_anc],
         np.log1p(np.array([d.get("references") or 0 for d in orphans], np.float32)),
         ic,
         np.array([d["id"].startswith("ORPHA:") for d in orphans], np.float32),
         np.array([bool(d.get("genes")) for d in orphans], np.float32),
-        missing_by_sex,
     )
 
 

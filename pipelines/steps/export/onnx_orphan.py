@@ -277,8 +277,6 @@ def closure_vector(g: GraphBuilder, full_ancestors: list[list[int]], observed: s
 def _missing_total(g: GraphBuilder, m: OrphanMatrices, p: OrphanParams, sex: str) -> str:
     """w_missing times the total missing cost [D] for the patient's sex (OrphanMatrices.missing_by_sex): row 0 for
     unknown, 1 female, 2 male; any other code reads row 0, as in the Python scorer (the service sends only these)."""
-    if m.missing_by_sex is None:
-        return g.const((p.w_missing * m.missing_total).astype(np.float32), "miss_total")
     table = g.const((p.w_missing * m.missing_by_sex).astype(np.float32), "miss_total_by_sex")
     known = g.op(
         "Cast",

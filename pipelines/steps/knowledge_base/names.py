@@ -65,9 +65,9 @@ TERMS_MAPPING = "hpo-labels-es.v*.csv"
 
 def add_spanish_labels(vocabulary: dict, mappings_dir: Path) -> int:
     """Sets ``translations.es`` (``label``, ``synonyms``) on the HPO terms ``hpo-labels-es.v*.csv`` names (every
-    term of the release since v10), so that a clinician can search them in Spanish. Returns how many. A row whose id is not current in the release, whose ``hpo_label`` is not
-    the release's label (the reviewer's aid, as in every mapping file) or whose Spanish label is empty stops the step
-    with the file and line."""
+    term of the release since v10), so that a clinician can search them in Spanish. Returns how many. A row whose id
+    is not current in the release, whose ``hpo_label`` is not the release's label (the reviewer's aid, as in every
+    mapping file) or whose Spanish label is empty stops the step with the file and line."""
     path = latest(mappings_dir, TERMS_MAPPING, required=False)
     if path is None:
         return 0
