@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,6 +31,7 @@ from common.records import RecordEncoder, holdout_split, load_records
 from common.simulate import FEW_FINDINGS, Case, Noise, clinician_entries, simulate_cases
 from train.common_model import NESTED_PENALTY, PROFILE_PENALTY, featurize, train_common
 from train.orphan_tuning import (
+    SEARCH_START,
     catalog_set,
     fit_temperature,
     lopo_set,
@@ -80,7 +82,7 @@ def train(processed: Path, kb: Path, out: Path, seed: int, sim_diseases: int = 3
         f"{len(records)} records; training on {len(common_train)} common + {len(orphan_train)} orphan; {unused} with diagnoses outside the catalog"
     )
 
-    params = OrphanParams()
+    params = replace(OrphanParams(), **SEARCH_START)
     matrices = build_matrices(vocabulary, catalog, params)
     requests = [encoder.request(r) for r in common_train]
     labels = [cindex[r["diagnosis_id"]] for r in common_train]

@@ -48,6 +48,30 @@ def test_an_orphanet_entry_without_a_shared_gene_folds_into_the_omim_entry_of_th
     assert by_id["ORPHA:1"]["xrefs"] == []
 
 
+def test_the_same_words_in_another_order_or_with_a_roman_numeral_fold_the_orphanet_entry():
+    diseases = {
+        "OMIM:130050": _a("OMIM:130050", "Ehlers-Danlos syndrome, Vascular type", {"HP:1": 0.9}),
+        "ORPHA:286": _a("ORPHA:286", "Vascular Ehlers-Danlos syndrome", {"HP:2": 0.5}),
+        "OMIM:162200": _a("OMIM:162200", "Neurofibromatosis, type I", {"HP:3": 0.9}),
+        "OMIM:601321": _a("OMIM:601321", "Neurofibromatosis-Noonan syndrome", {"HP:4": 0.9}),
+        "ORPHA:636": _a("ORPHA:636", "Neurofibromatosis type 1", {"HP:3": 0.5}),
+        "OMIM:300755": _a("OMIM:300755", "Agammaglobulinemia, X-linked", {"HP:5": 0.9}),
+        "ORPHA:47": _a("ORPHA:47", "X-linked agammaglobulinemia", {"HP:5": 0.5}),
+        "ORPHA:10": _a("ORPHA:10", "X-linked agammaglobulinemia type 10", {"HP:6": 0.5}),
+        "OMIM:12": _a("OMIM:12", "Mucopolysaccharidosis, type X", {"HP:7": 0.9}),
+        "ORPHA:13": _a("ORPHA:13", "Mucopolysaccharidosis type 10", {"HP:7": 0.5}),
+    }
+    # NF1 is the gene of both OMIM entries with the word "neurofibromatosis": the gene rule alone finds two
+    genes = {"OMIM:162200": {"NF1"}, "OMIM:601321": {"NF1"}, "ORPHA:636": {"NF1"}}
+    by_id = {d["id"]: d for d in orphan_entries(diseases, genes)}
+    # THEN the entry with the same words (roman numerals read as numbers, "type" aside) is the twin
+    assert by_id["OMIM:130050"]["xrefs"] == ["ORPHA:286"]
+    assert by_id["OMIM:162200"]["xrefs"] == ["ORPHA:636"] and by_id["OMIM:601321"]["xrefs"] == []
+    assert by_id["OMIM:12"]["xrefs"] == ["ORPHA:13"]
+    # AND the x of X-linked is a letter, not a ten: a tenth type stays apart from the X-linked disease
+    assert by_id["OMIM:300755"]["xrefs"] == ["ORPHA:47"] and "ORPHA:10" in by_id
+
+
 def test_a_name_shared_by_several_omim_entries_folds_nothing():
     diseases = {
         "OMIM:1": _a("OMIM:1", "Deafness", {"HP:1": 0.9}),
