@@ -27,14 +27,17 @@ from evaluate import gate
 from evaluate.drift import drift_baseline
 from evaluate.few_findings import few_findings_curve
 from evaluate.metrics import auroc, calibration, per_class, rank_of, ranking_metrics
-from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline
+from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline, evaluate_lopo_baseline
 from evaluate.report import render_report
 from evaluate.served_list import timesplit_ranks
 from evaluate.vignettes import read_vignettes
-from train.orphan_tuning import timesplit_cases, timesplit_half, timesplit_matrices
+from train.orphan_tuning import lopo_sample, lopo_set, timesplit_cases, timesplit_half, timesplit_matrices
 
 # training simulates with seed + 1 to seed + 5 (seed 42): these patients are new to the model
 SIM_EVAL_SEED = 1000
+LOPO_EVAL_SEED = (
+    1003  # which reporting LOPO cases are evaluated, when there are more than the tuning sample size
+)
 HALF_SEED = 7
 
 
@@ -267,6 +270,10 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
             "phenomizer": evaluate_baseline(phenomizer, [cases[i] for i in single]),
             "note": "the served list on the reporting cases whose publication describes one patient",
         }
+        if (split_dir / "lopo-reporting.json").exists():
+            orphan["lopo"] = lopo_metrics(
+                split, read_json(split_dir / "lopo-reporting.json"), model.params, m
+            )
 
     orphan["vignettes"] = evaluate_vignettes(model, cindex)
     log(
@@ -317,6 +324,24 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         render_report(metrics, {"common": common_susp, "orphan": sim_susp}), encoding="utf-8"
     )
     return metrics
+
+
+def lopo_metrics(split: dict, lopo: list[dict], params, m) -> dict:
+    """Leave-one-publication-out cases of the reporting diseases (knowledge_base/lopo.py), orphan ranker alone, and
+    the Phenomizer-style baseline on the same cases: a harder literature set than the time-split one, since a case's
+    own findings are gone from its disease's profile, as for a patient whose findings the annotations do not list."""
+    cases = lopo_sample(lopo, LOPO_EVAL_SEED, tuning=False)
+    ranks = lopo_set(split, cases, params, LOPO_EVAL_SEED, tuning=False).ranks(
+        params.weights().astype(np.float64)
+    )
+    baseline = evaluate_lopo_baseline(split["vocabulary"], split["catalog"], m.full_ancestors, cases)
+    return {
+        **ranking_metrics(ranks.tolist()),
+        "unannotatedAfterHoldOut": sum(1 for c in cases if not c["heldOutEntry"]["annotated"]),
+        "phenomizer": baseline,
+        "note": "2024 release, reporting diseases: one publication's findings against its disease's profile "
+        "rebuilt without the rows only that publication supports; the orphan ranker alone",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

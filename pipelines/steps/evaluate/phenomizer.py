@@ -14,7 +14,15 @@ from scipy import sparse
 
 
 class PhenomizerBaseline:
-    def __init__(self, vocabulary: dict, catalog: list[dict], full_ancestors: list[list[int]]):
+    def __init__(
+        self,
+        vocabulary: dict,
+        catalog: list[dict],
+        full_ancestors: list[list[int]],
+        n_background: int | None = None,
+    ):
+        """``n_background``: only the first that many orphan diseases count for the information content; rows after
+        them are held-out variants of catalog diseases (the leave-one-publication-out cases)."""
         index = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
         orphans = [d for d in catalog if d["category"] == "orphan"]
         self.disease_ids = [d["id"] for d in orphans]
@@ -26,8 +34,9 @@ class PhenomizerBaseline:
             cols.extend(reached)
         shape = (len(orphans), len(index))
         self.annotated = sparse.csc_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
-        n = max(1, sum(1 for d in orphans if d["annotated"] and d["phenotypes"]))
-        count = np.asarray(self.annotated.sum(axis=0)).ravel()
+        background = orphans[:n_background] if n_background is not None else orphans
+        n = max(1, sum(1 for d in background if d["annotated"] and d["phenotypes"]))
+        count = np.asarray(self.annotated[: len(background)].sum(axis=0)).ravel()
         self.ic = np.where(count > 0, -np.log(np.maximum(count, 1.0) / n), 0.0).astype(np.float32)
         self._cache: dict[int, np.ndarray] = {}
 
@@ -80,4 +89,28 @@ def evaluate_baseline(baseline: PhenomizerBaseline, cases) -> dict:
     for c in cases:
         i = index.get(c.disease_id)
         ties.append(None if i is None else tie_aware_ranks(baseline.scores(c.observed), i))
+    return expected_metrics(ties)
+
+
+def evaluate_lopo_baseline(vocabulary: dict, catalog: list[dict], full_ancestors, lopo: list[dict]) -> dict:
+    """The baseline on leave-one-publication-out cases (``knowledge_base/lopo.py``), as the ranker meets them
+    (train/orphan_tuning.lopo_set): each held-out profile is a row after the catalog's, ranked against the catalog
+    rows but its disease's full profile. A held-out disease with no annotation left cannot be found (a miss)."""
+    orphans = [d for d in catalog if d["category"] == "orphan"]
+    held_out = [{**c["heldOutEntry"], "id": f"{c['diseaseId']}|{c['reference']}"} for c in lopo]
+    baseline = PhenomizerBaseline(vocabulary, orphans + held_out, full_ancestors, n_background=len(orphans))
+    n, index = len(orphans), {d["id"]: i for i, d in enumerate(orphans)}
+    vindex = {t["id"]: i for i, t in enumerate(vocabulary["terms"])}
+    ties: list[tuple[int, int] | None] = []
+    for j, c in enumerate(lopo):
+        entry = held_out[j]
+        if not (entry["annotated"] and entry["phenotypes"]):
+            ties.append(None)
+            continue
+        scores = baseline.scores([vindex[t] for t in c["observed"] if t in vindex])
+        keep = np.zeros(len(scores), bool)
+        keep[:n] = True
+        keep[index[c["diseaseId"]]] = False
+        keep[n + j] = True
+        ties.append(tie_aware_ranks(scores[keep], int(keep[: n + j].sum())))
     return expected_metrics(ties)

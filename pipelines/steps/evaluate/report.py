@@ -81,7 +81,10 @@ def suspicion_plot(scores: dict[str, list[float]]) -> str:
 
 def render_report(m: dict, suspicion: dict[str, list[float]]) -> str:
     series = {f"common/{k}": v for k, v in m["common"].items()}
-    series.update({f"orphan/{k}": v for k, v in m["orphan"].items()})
+    for k, v in m["orphan"].items():
+        series[f"orphan/{k}"] = v
+        if isinstance(v.get("phenomizer"), dict):  # a set's baseline on the same cases, in the row after it
+            series[f"orphan/{k}/phenomizer"] = v["phenomizer"]
     worst = sorted(
         m["common"]["complete"].get("perDisease", {}).items(),
         key=lambda kv: (kv[1]["recall"], -kv[1]["support"]),

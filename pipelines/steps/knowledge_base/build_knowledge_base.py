@@ -159,12 +159,13 @@ def build(reference: Path, out: Path) -> dict:
             decipher_pairs,
         )
         (out / "timesplit").mkdir(exist_ok=True)
-        for name in ("vocabulary", "catalog", "cases", "lopo"):
+        for name in ("vocabulary", "catalog", "cases", "lopo", "lopo-reporting"):
             write_json(out / "timesplit" / f"{name}.json", split[name])
         report["timesplit"] = {
             "hpoaVersion": split["hpoaVersion"],
             "cases": len(split["cases"]),
             "lopoCases": len(split["lopo"]),
+            "lopoReportingCases": len(split["lopo-reporting"]),
             "lopoUnannotatedAfterHoldOut": sum(
                 1 for c in split["lopo"] if not c["heldOutEntry"]["annotated"]
             ),

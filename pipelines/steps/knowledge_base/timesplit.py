@@ -82,8 +82,9 @@ def build_timesplit(
     decipher_twins: dict[str, str] | None = None,
 ) -> dict:
     """The older release as a knowledge base (its catalog folded as the current one is), the time-split cases, and
-    leave-one-publication-out cases of the older release's tuning diseases (``knowledge_base/lopo.py``): all tuning
-    stays on the older release."""
+    leave-one-publication-out cases of the older release (``knowledge_base/lopo.py``): those of its tuning diseases
+    for tuning (``lopo``), those of the reporting diseases for evaluation (``lopo-reporting``). All tuning stays on
+    the older release."""
     onto = load_ontology(old_hp)
     hpoa_version, old, _ = read_hpoa(old_hpoa, onto.resolve)
     twins, _ = usable_twins(decipher_twins or {}, old)
@@ -92,7 +93,10 @@ def build_timesplit(
     with gzip.open(new_hpoa, "rt", encoding="utf-8") as fh:
         rows = (line.rstrip("\n").split("\t") for line in fh if not line.startswith(("#", "database_id")))
         out = publication_cases(rows, old_refs, onto.resolve)
-    lopo = lopo_cases(read_phenotype_rows(old_hpoa, onto.resolve), catalog, is_tuning_disease, LOPO_SEED)
+    rows = read_phenotype_rows(old_hpoa, onto.resolve)
+    lopo = lopo_cases(rows, catalog, is_tuning_disease, LOPO_SEED)
+    # the same construction for the reporting diseases: a second literature-like set, evaluated and never tuned on
+    lopo_reporting = lopo_cases(rows, catalog, lambda d: not is_tuning_disease(d), LOPO_SEED)
     return {
         "hpoVersion": onto.version,
         "hpoaVersion": hpoa_version,
@@ -100,4 +104,5 @@ def build_timesplit(
         "catalog": catalog,
         "cases": out,
         "lopo": lopo,
+        "lopo-reporting": lopo_reporting,
     }

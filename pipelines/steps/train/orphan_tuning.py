@@ -141,15 +141,23 @@ def catalog_set(name: str, m: OrphanMatrices, params: OrphanParams, cases: list[
     return TuningSet(name, constant_features(m, n), feats)
 
 
-def lopo_set(split: dict, lopo: list[dict], params: OrphanParams, seed: int) -> TuningSet:
-    """LOPO cases: each held-out profile is an extra row after the catalog's (which alone define the background);
-    the case ranks that row against the catalog rows other than its disease's full profile."""
+def lopo_sample(lopo: list[dict], seed: int, tuning: bool = True) -> list[dict]:
+    """A seeded sample of LOPO_TUNING_CASES of the cases, those of tuning diseases (``tuning``) or of reporting
+    ones; a list already sampled comes back unchanged."""
     rng = np.random.default_rng(seed)
     if len(lopo) > LOPO_TUNING_CASES:
         lopo = [lopo[i] for i in sorted(rng.choice(len(lopo), LOPO_TUNING_CASES, replace=False).tolist())]
-    lopo = [
-        c for c in lopo if is_tuning_disease(c["diseaseId"])
-    ]  # the KB step filters too; never trust one place
+    # the KB step splits them too; never trust one place
+    return [c for c in lopo if is_tuning_disease(c["diseaseId"]) == tuning]
+
+
+def lopo_set(
+    split: dict, lopo: list[dict], params: OrphanParams, seed: int, tuning: bool = True
+) -> TuningSet:
+    """LOPO cases: each held-out profile is an extra row after the catalog's (which alone define the background);
+    the case ranks that row against the catalog rows other than its disease's full profile. ``tuning`` keeps the
+    tuning diseases' cases (training), or else the reporting diseases' (evaluation)."""
+    lopo = lopo_sample(lopo, seed, tuning)
     orphans = [d for d in split["catalog"] if d["category"] == "orphan"]
     held_out = [{**c["heldOutEntry"], "id": f"{c['diseaseId']}|{c['reference']}"} for c in lopo]
     m = build_matrices(split["vocabulary"], orphans + held_out, params, n_background=len(orphans))

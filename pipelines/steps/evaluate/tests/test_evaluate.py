@@ -121,6 +121,9 @@ def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     assert m["orphan"]["timesplitCombined"]["n"] == m["orphan"]["timesplit"]["n"]
     # and its cases from one-patient publications (the tiny one pools three patients)
     assert m["orphan"]["timesplitSinglePatient"]["n"] == 0
+    # and the reporting diseases' leave-one-publication-out cases with their baseline (the tiny older release cites
+    # no PMID, so none: knowledge_base/tests and train/tests build them)
+    assert m["orphan"]["lopo"]["n"] == m["orphan"]["lopo"]["phenomizer"]["n"] == 0
     # the calibration of each set on its own, beside the pooled one
     by_set = m["calibration"]["bySet"]
     assert by_set["orphanSimulated"]["n"] == m["orphan"]["simulated"]["n"]
@@ -144,6 +147,11 @@ def test_evaluate_main_writes_metrics_gate_report_and_baseline(tiny_run):
     assert "<svg" in report
     # each set's calibration: a curve per set with cases, and the table of every set
     assert "<td>orphanSimulated</td>" in report and "<td>timesplit</td><td>0</td>" in report
+    # a set's baseline on the same cases has a row of its own
+    assert (
+        "<td>orphan/lopo/phenomizer</td>" in report
+        and "<td>orphan/timesplitSinglePatient/phenomizer</td>" in report
+    )
     plot = report.split("Calibration of the top-1 probability</text>")[1].split("</svg>")[0]
     assert plot.count("<polyline") == 1 + sum(
         1 for v in by_set.values() if v["n"]

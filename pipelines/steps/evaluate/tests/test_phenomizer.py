@@ -4,7 +4,13 @@ from tiny_vocabulary import SEVEN_TERMS
 
 from common.orphan_model import _full_ancestors
 from common.simulate import Case
-from evaluate.phenomizer import PhenomizerBaseline, evaluate_baseline, expected_metrics, tie_aware_ranks
+from evaluate.phenomizer import (
+    PhenomizerBaseline,
+    evaluate_baseline,
+    evaluate_lopo_baseline,
+    expected_metrics,
+    tie_aware_ranks,
+)
 
 VOCAB = (
     SEVEN_TERMS  # 0 root, 1 phenotypic abnormality, 2 nervous, 3 seizure, 4 febrile seizure, 5 heart, 6 cough
@@ -74,3 +80,37 @@ def test_evaluate_baseline_counts_unknown_and_unannotated_diseases_as_misses(bas
     assert m["top3Pessimistic"] == pytest.approx(
         1 / 3, abs=1e-4
     )  # U scores 0 like nothing else: last, whatever the tie
+
+
+def test_the_lopo_baseline_ranks_the_held_out_profile_without_the_full_one_and_misses_an_emptied_disease():
+    full_ancestors = [sorted(a) for a in _full_ancestors([t["parents"] for t in VOCAB["terms"]])]
+    # GIVEN disease C held out without its seizure row: only cough is left; and A with nothing left
+    lopo = [
+        {
+            "diseaseId": "C",
+            "reference": "PMID:1",
+            "observed": ["HP:0012735"],
+            "heldOutEntry": _d("C", ["HP:0012735"]),
+        },
+        {
+            "diseaseId": "C",
+            "reference": "PMID:2",
+            "observed": ["HP:0001250"],
+            "heldOutEntry": _d("C", ["HP:0012735"]),
+        },
+        {
+            "diseaseId": "A",
+            "reference": "PMID:3",
+            "observed": ["HP:0002373"],
+            "heldOutEntry": _d("A", [], False),
+        },
+    ]
+    m = evaluate_lopo_baseline(VOCAB, CATALOG, full_ancestors, lopo)
+    # THEN cough finds the held-out C first: the full C (a tie otherwise) is no competitor
+    # AND a seizure, gone from C's profile, ranks it behind A (febrile seizure under seizure), level with B and the
+    # unannotated U (2 of those 3 places are in a top 3)
+    # AND the emptied A is a miss
+    assert m["n"] == 3
+    assert m["top1Pessimistic"] == pytest.approx(1 / 3, abs=1e-4)
+    assert m["top1"] == pytest.approx(1 / 3, abs=1e-4)
+    assert m["top3"] == pytest.approx((1 + 2 / 3 + 0) / 3, abs=1e-4)

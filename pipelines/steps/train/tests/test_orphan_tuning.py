@@ -16,6 +16,7 @@ from train.orphan_tuning import (
     TuningSet,
     catalog_set,
     fit_temperature,
+    lopo_sample,
     lopo_set,
     objective,
     timesplit_half,
@@ -177,3 +178,11 @@ def test_the_temperature_is_fitted_by_the_number_of_findings():
     # too few short cases for a bin of their own: they take the pooled temperature too
     few = fit_temperature([TuningSet("t", constant, short[: MIN_BIN_CASES - 1] + long)], params)
     assert few.temperature_by_findings[2] == few.temperature_by_findings[5]
+
+
+def test_lopo_sample_keeps_one_half_of_the_diseases():
+    tuning = next(f"OMIM:{i}" for i in range(100) if is_tuning_disease(f"OMIM:{i}"))
+    reporting = next(f"OMIM:{i}" for i in range(100) if not is_tuning_disease(f"OMIM:{i}"))
+    cases = [{"diseaseId": d, "reference": "PMID:1"} for d in (tuning, reporting)]
+    assert [c["diseaseId"] for c in lopo_sample(cases, seed=0)] == [tuning]
+    assert [c["diseaseId"] for c in lopo_sample(cases, seed=0, tuning=False)] == [reporting]
