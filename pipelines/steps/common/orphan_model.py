@@ -62,8 +62,9 @@ WEIGHTS = {f: f"w_{f}" for f in FEATURES}
 
 @dataclass
 class OrphanParams:
-    # the structural parameters and starting weights the earlier coordinate search chose (time-split tuning half
-    # and simulated patients); TrainModel moves the weights from here
+    # the structural parameters and weights an earlier coordinate search chose (time-split tuning half and
+    # simulated patients): the differential that simulated patients exclude findings of (common/exclusions.py).
+    # TrainModel starts its search from later weights (train/orphan_tuning.SEARCH_START)
     epsilon: float = 0.2
     gamma: float = 0.3
     max_up: int = 4
