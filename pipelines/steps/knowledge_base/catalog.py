@@ -209,15 +209,20 @@ def orphan_entries(
         if d not in twins
     }
     xrefs: dict[str, list[str]] = {}
+    synonyms: dict[str, set[str]] = {}
     for orpha, omim in twins.items():
         _merge(merged[omim], diseases[orpha])
         xrefs.setdefault(omim, []).append(orpha)
+        # the twin's own name stays searchable: "Spinocerebellar ataxia type 6" finds "Spinocerebellar ataxia 6"
+        if diseases[orpha].name and _full_name(diseases[orpha].name) != _full_name(diseases[omim].name):
+            synonyms.setdefault(omim, set()).add(diseases[orpha].name)
     annotated = {d: a for d, a in merged.items() if a.phenotypes}
     gene_twins = unannotated_orphanet_twins(set(annotated), genes, set(twins))
     for orpha, omim in gene_twins.items():
         xrefs.setdefault(omim, []).append(orpha)
     entries = [
-        _annotated_entry(a, genes.get(d, set()), xrefs.get(d, [])) for d, a in sorted(annotated.items())
+        _annotated_entry(a, genes.get(d, set()), xrefs.get(d, []), sorted(synonyms.get(d, ())))
+        for d, a in sorted(annotated.items())
     ]
     by_gene: dict[str, list[str]] = {}
     for d in sorted(annotated):
@@ -258,11 +263,12 @@ def orphan_entries(
     return entries
 
 
-def _annotated_entry(a: DiseaseAnnotations, genes: set[str], xrefs: list[str]) -> dict:
+def _annotated_entry(a: DiseaseAnnotations, genes: set[str], xrefs: list[str], synonyms: list[str]) -> dict:
     onset = [min(lo for lo, _ in a.onset), max(hi for _, hi in a.onset)] if a.onset else None
     return {
         "id": a.id,
         "name": a.name,
+        **({"synonyms": synonyms} if synonyms else {}),  # the folded twins' names, for the disease search
         "category": "orphan",
         "xrefs": sorted(xrefs),
         "annotated": True,

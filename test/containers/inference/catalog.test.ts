@@ -103,6 +103,12 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     ['an Orphanet xref of a folded entry', 'ORPHA:2308', 'OMIM:147791', 'ORPHA:2308'],
     ['a gene symbol', 'scn1a', 'OMIM:607208', 'SCN1A'],
     ['an exact common-disease id', 'DDXPLUS:Cluster_headache', 'DDXPLUS:Cluster_headache', 'DDXPLUS:Cluster_headache'],
+    [
+      "the name of an entry folded into it (Orphanet's)",
+      'myoclonic epilepsy infancy',
+      'OMIM:607208',
+      'Severe myoclonic epilepsy in infancy',
+    ],
   ])('disease type-ahead finds %s', async (_name, q, id, matched) => {
     // WHEN
     const res = await get(`/v1/diseases?q=${encodeURIComponent(q)}`);

@@ -138,13 +138,15 @@ describe('PhenotypeIndex: Spanish words find English disease names', () => {
     // "tipo" is optional: OMIM names some types by their number alone
     expect(ids('distrofia miotónica tipo 1')).toEqual(['OMIM:160900']);
     expect(ids('spinal muscular atrophy type 2', 'en')).toEqual(['OMIM:253550']);
+    // in English too: an Orphanet name ("type 1") finds the OMIM entry it is folded into
+    expect(ids('myotonic dystrophy type 1', 'en')).toEqual(['OMIM:160900']);
     expect(ids('síndrome X frágil')).toEqual(['OMIM:300624']);
     expect(ids('sindrome de cornelia de lange')).toEqual(['OMIM:122470']);
     // a plural finds the glossary's singular
     expect(ids('distrofias musculares')).toEqual(['OMIM:310200']);
   });
 
-  test("the glossary is the Spanish page's only: in English a Spanish word finds nothing, stopwords count", () => {
+  test("the glossary is the Spanish page's only: in English a Spanish word finds nothing, Spanish stopwords count", () => {
     expect(ids('síndrome de Marfan', 'en')).toEqual([]);
     expect(ids('de lange', 'en')).toEqual(['OMIM:122470']);
     // a word that is neither in a name nor in the glossary still rules a name out

@@ -149,7 +149,8 @@ export class Model {
       catalog.map((d) => ({
         id: d.id,
         label: d.name,
-        synonyms: d.names?.en && d.names.en !== d.name ? [d.names.en] : [],
+        // and the names of the entries folded into it: Orphanet's "Spinocerebellar ataxia type 6" finds OMIM's
+        synonyms: [...(d.names?.en && d.names.en !== d.name ? [d.names.en] : []), ...(d.synonyms ?? [])],
         layperson: [],
         translations: translations(d),
       })),

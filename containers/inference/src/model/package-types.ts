@@ -33,6 +33,8 @@ export interface CatalogDisease {
   readonly id: string;
   readonly name: string;
   readonly names?: DiseaseNames;
+  /** Other names of the disease: those of the Orphanet and DECIPHER entries folded into it (searched, not shown). */
+  readonly synonyms?: readonly string[];
   readonly category: DiseaseCategory;
   readonly xrefs: readonly string[];
   readonly annotated: boolean;

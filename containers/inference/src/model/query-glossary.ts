@@ -205,4 +205,8 @@ const SPANISH: QueryGlossary = {
   stopwords: ['de', 'del', 'la', 'las', 'el', 'los', 'y', 'e', 'con', 'por', 'en', 'al', 'o', 'u', 'tipo'],
 };
 
-export const QUERY_GLOSSARIES: Readonly<Record<string, QueryGlossary>> = { es: SPANISH };
+// English has no glossary words, only the one stopword for the same reason as 'tipo': Orphanet's "Spinocerebellar
+// ataxia type 6" is OMIM's "Spinocerebellar ataxia 6", the entry it is folded into, so "type" must not rule it out
+const ENGLISH: QueryGlossary = { words: {}, stopwords: ['type'] };
+
+export const QUERY_GLOSSARIES: Readonly<Record<string, QueryGlossary>> = { es: SPANISH, en: ENGLISH };

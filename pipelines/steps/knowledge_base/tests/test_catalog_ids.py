@@ -44,6 +44,8 @@ def test_an_orphanet_entry_without_a_shared_gene_folds_into_the_omim_entry_of_th
     # AND the OMIM entry keeps its own profile, as for a twin found through its gene
     assert {p["id"]: p["frequency"] for p in by_id["OMIM:154700"]["phenotypes"]} == {"HP:1": 0.9}
     assert {p["id"]: p["frequency"] for p in by_id["OMIM:118200"]["phenotypes"]} == {"HP:3": 0.9}
+    # AND the same name is no synonym
+    assert "synonyms" not in by_id["OMIM:154700"]
     # AND a name that only resembles one stays a candidate of its own
     assert by_id["ORPHA:1"]["xrefs"] == []
 
@@ -68,6 +70,8 @@ def test_the_same_words_in_another_order_or_with_a_roman_numeral_fold_the_orphan
     assert by_id["OMIM:130050"]["xrefs"] == ["ORPHA:286"]
     assert by_id["OMIM:162200"]["xrefs"] == ["ORPHA:636"] and by_id["OMIM:601321"]["xrefs"] == []
     assert by_id["OMIM:12"]["xrefs"] == ["ORPHA:13"]
+    # AND the folded entry's name stays searchable as a synonym of its OMIM twin
+    assert by_id["OMIM:130050"]["synonyms"] == ["Vascular Ehlers-Danlos syndrome"]
     # AND the x of X-linked is a letter, not a ten: a tenth type stays apart from the X-linked disease
     assert by_id["OMIM:300755"]["xrefs"] == ["ORPHA:47"] and "ORPHA:10" in by_id
 
