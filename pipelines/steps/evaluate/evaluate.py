@@ -35,9 +35,8 @@ from train.orphan_tuning import lopo_sample, lopo_set, timesplit_cases, timespli
 
 # training simulates with seed + 1 to seed + 5 (seed 42): these patients are new to the model
 SIM_EVAL_SEED = 1000
-LOPO_EVAL_SEED = (
-    1003  # which reporting LOPO cases are evaluated, when there are more than the tuning sample size
-)
+# which reporting LOPO cases are evaluated, when there are more than the tuning sample size
+LOPO_EVAL_SEED = 1003
 HALF_SEED = 7
 
 
