@@ -16,6 +16,8 @@ REGRESSION = {
     "orphan.simulatedFewFindings.top10": "maxRegression",
     "orphan.clinicianEntry.top10": "maxRegression",
     "orphan.timesplit.top10": "maxRegression",
+    # the harder literature set (leave-one-publication-out, reporting diseases): where the ranker leads the baseline least
+    "orphan.lopo.top10": "maxRegression",
     # 20 textbook vignettes: one case is 0.05, so the common tolerance would fail on noise; two cases may move
     "orphan.vignettes.top10": "maxVignetteRegression",
 }

@@ -66,6 +66,14 @@ def test_a_metric_over_other_cases_than_the_champions_is_not_compared_and_says_s
     assert result["notCompared"] == ["orphan.timesplit.top10: 485 cases against the champion's 395"]
 
 
+def test_the_literature_sets_top10_is_gated_against_the_champion():
+    champion = {"orphan": {"lopo": {"n": 1200, "top10": 0.19}, "timesplit": {"n": 485, "top10": 0.40}}}
+    metrics = {"orphan": {"lopo": {"n": 1200, "top10": 0.16}, "timesplit": {"n": 485, "top10": 0.39}}}
+    assert gate.check(metrics, {}, champion)["reasons"] == [
+        "orphan.lopo.top10=0.16 regressed from the champion's 0.19 by more than 0.02"
+    ]
+
+
 def test_a_metric_the_champion_lacks_is_named_as_not_compared():
     champion = {"orphan": {"simulated": {"n": 500, "top10": 0.9}}}
     metrics = {"orphan": {"simulated": {"n": 500, "top10": 0.9}, "clinicianEntry": {"n": 500, "top10": 0.1}}}
