@@ -19,6 +19,8 @@ export const KEY_METRICS: [string, string][] = [
   ['orphan lit@10', 'orphan.timesplit.top10'],
   // the same literature cases on the list the service returns (common diseases may take ranks), what clinicians read
   ['lit served@10', 'orphan.timesplitCombined.top10'],
+  // the harder literature set: one publication's findings against its disease's profile rebuilt without them
+  ['lopo@10', 'orphan.lopo.top10'],
   // what a clinician types: four random findings, the characteristic findings of the diseases clinicians meet
   // most, and the textbook vignettes (20 cases: a sanity check)
   ['orphan few@10', 'orphan.simulatedFewFindings.top10'],

@@ -22,6 +22,7 @@ function homeWithTwoVersions(): string {
       orphan: {
         simulated: { top10: 0.85 },
         timesplitCombined: { top10: 0.243 },
+        lopo: { top10: 0.188 },
         simulatedFewFindings: { top10: 0.912 },
         vignettes: { top10: 0.85 },
       },
@@ -37,10 +38,12 @@ describe('dxops on the embedded default', () => {
     expect(stdout).toMatch(/version\s+status\s+common\s+half-ev\s+kaggle½\s+orphan sim@10/);
     expect(stdout).toMatch(/1\s+PendingManualApproval\s+0\.981\s+-\s+-\s+0\.900/);
     expect(stdout).toMatch(/2\s+PendingManualApproval\s+0\.985\s+-\s+-\s+0\.850/);
-    // the served-list, few-findings and vignette views come last; a version evaluated before they existed shows '-'
-    expect(stdout).toMatch(/orphan lit@10\s+lit served@10\s+orphan few@10\s+entry@10\s+vignettes@10/);
-    expect(stdout).toMatch(/2\s+PendingManualApproval\s+0\.985\s+-\s+-\s+0\.850\s+-\s+0\.243\s+0\.912\s+-\s+0\.850/);
-    expect(stdout).toMatch(/1\s+PendingManualApproval\s+0\.981\s+-\s+-\s+0\.900\s+-\s+-\s+-\s+-\s+-/);
+    // the served-list, LOPO, few-findings and vignette views come last; a version evaluated before they existed shows '-'
+    expect(stdout).toMatch(/orphan lit@10\s+lit served@10\s+lopo@10\s+orphan few@10\s+entry@10\s+vignettes@10/);
+    expect(stdout).toMatch(
+      /2\s+PendingManualApproval\s+0\.985\s+-\s+-\s+0\.850\s+-\s+0\.243\s+0\.188\s+0\.912\s+-\s+0\.850/,
+    );
+    expect(stdout).toMatch(/1\s+PendingManualApproval\s+0\.981\s+-\s+-\s+0\.900\s+-\s+-\s+-\s+-\s+-\s+-/);
   });
 
   test('approve then reject switches the served version, and --json is machine readable', async () => {
