@@ -249,9 +249,7 @@ def build_matrices(
             mcols.append(index[tid])
             mvals.append(np.log1p(-MISSING_SCALE * min(f, 1.0)))
     missing = sparse.csc_matrix((np.array(mvals, np.float32), (mrows, mcols)), shape=(n_dis, n_terms))
-    missing_by_sex = np.stack(
-        [np.asarray(missing.sum(axis=1)).ravel().astype(np.float32)] * 3
-    )  # stack copies
+    missing_by_sex = np.tile(np.asarray(missing.sum(axis=1)).ravel().astype(np.float32), (3, 1))
     for di, d in enumerate(orphans):
         for ph in d.get("phenotypes", []):
             own = SEX_CODE.get(ph.get("sex") or "", 0)

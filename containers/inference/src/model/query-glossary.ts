@@ -2,8 +2,9 @@
  * Spanish words of disease and phenotype names, with the English words the catalog uses for them. The orphan
  * diseases and HPO terms were named in English only (HPO and Orphanet publish them so here; the knowledge base's
  * Spanish files now name them all, a package built before does not), so a Spanish clinician who typed "síndrome de
- * Marfan", "fibrosis quística" or "distrofia muscular de Duchenne" found nothing: the type-ahead also accepts, for each Spanish query word listed here, the English word (word order does not
- * matter to the match, so "atrofia muscular espinal" finds Spinal muscular atrophy). Keys and values are written
+ * Marfan", "fibrosis quística" or "distrofia muscular de Duchenne" found nothing: the type-ahead also accepts, for
+ * each Spanish query word listed here, the English word (word order does not matter to the match, so "atrofia
+ * muscular espinal" finds Spinal muscular atrophy). Keys and values are written
  * without accents, as the index compares them; a plural or the other gender matches through `matchKey`.
  * Written by the team for the names clinicians type most (the 20 textbook vignettes, the common syndrome and
  * disease words, inheritance and onset); extend it where clinicians report a miss.
