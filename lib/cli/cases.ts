@@ -6,6 +6,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiagnosisInput, Sex } from '../../containers/inference/src/model/model';
+import {
+  type DatedPhenopacket,
+  phenopacketAge,
+  type TimeElement,
+} from '../../containers/inference/src/model/time-element';
 import { parseCsv, parseCsvRecords } from './csv';
 import { CliError } from './errors';
 
@@ -84,39 +89,42 @@ export function readDdxplus(text: string, source: string, evidenceHpo: Record<st
   return { cases, rejected };
 }
 
-interface Phenopacket {
-  subject?: { sex?: string; timeAtLastEncounter?: { age?: { iso8601duration?: string } } };
-  phenotypicFeatures?: { type?: { id?: string }; excluded?: boolean }[];
+interface Phenopacket extends DatedPhenopacket {
+  subject?: DatedPhenopacket['subject'] & { sex?: string };
+  phenotypicFeatures?: { type?: { id?: string }; excluded?: boolean; onset?: TimeElement }[];
   interpretations?: { diagnosis?: { disease?: { id?: string } } }[];
-  diseases?: { term?: { id?: string } }[];
+  diseases?: { term?: { id?: string }; excluded?: boolean }[];
 }
 
-/** ISO 8601 duration (P6Y3M) -> years. */
-export function isoDurationYears(value: string | undefined): number | undefined {
-  const m = value?.match(/^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?/);
-  if (!m || m[0] === 'P') return undefined;
-  const [y, mo, w, d] = m.slice(1).map((x) => Number(x ?? 0));
-  return y + mo / 12 + w / 52.18 + d / 365.25;
-}
+const SUPPORTED_DIAGNOSIS = /^(OMIM|ORPHA):\d+$/;
 
 function phenopacketCase(p: Phenopacket, source: string): LabeledCase {
   const features = p.phenotypicFeatures ?? [];
   if (!features.length) throw new Error('no phenotypicFeatures');
-  const id = p.interpretations?.[0]?.diagnosis?.disease?.id ?? p.diseases?.[0]?.term?.id;
-  if (!id) throw new Error('no diagnosis (interpretations[].diagnosis.disease.id or diseases[].term.id)');
+  // as the Ingest step: the first OMIM/ORPHA id of the interpretations, then of the diseases not excluded
+  const ids = [
+    ...(p.interpretations ?? []).map((i) => i.diagnosis?.disease?.id),
+    ...(p.diseases ?? []).filter((d) => !d.excluded).map((d) => d.term?.id),
+  ]
+    .filter((x): x is string => Boolean(x))
+    .map((x) => x.trim().replace(/^Orphanet:/, 'ORPHA:'));
+  if (!ids.length) throw new Error('no diagnosis (interpretations[].diagnosis.disease.id or diseases[].term.id)');
   const sex: Sex = p.subject?.sex === 'FEMALE' ? 'female' : p.subject?.sex === 'MALE' ? 'male' : 'unknown';
-  const ids = (excluded: boolean) =>
-    features.filter((f) => Boolean(f.excluded) === excluded && f.type?.id).map((f) => f.type?.id as string);
+  const terms = (excluded: boolean) => [
+    ...new Set(features.filter((f) => Boolean(f.excluded) === excluded && f.type?.id).map((f) => f.type?.id as string)),
+  ];
+  const observed = terms(false);
   return {
     input: {
-      observed: ids(false),
-      excluded: ids(true),
+      observed,
+      excluded: terms(true).filter((t) => !observed.includes(t)),
       evidences: [],
-      ageYears: isoDurationYears(p.subject?.timeAtLastEncounter?.age?.iso8601duration),
+      ageYears: phenopacketAge(p),
       sex,
       topK: TOP_K,
     },
-    label: id.replace(/^Orphanet:/, 'ORPHA:'),
+    // an id outside OMIM/ORPHA (MONDO:…) stays as given and counts as outside the catalog
+    label: ids.find((x) => SUPPORTED_DIAGNOSIS.test(x)) ?? ids[0],
     source,
   };
 }

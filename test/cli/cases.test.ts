@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ddxplusId, isoDurationYears, readDdxplus, readKaggle, readPhenopackets } from '../../lib/cli/cases';
+import { ddxplusId, readDdxplus, readKaggle, readPhenopackets } from '../../lib/cli/cases';
 import { parseCsv } from '../../lib/cli/csv';
+
+const MAPPINGS = resolve(__dirname, '..', '..', 'pipelines', 'mappings');
 
 describe('labeled case readers', () => {
   test('CSV fields may hold quotes, commas and newlines', () => {
@@ -52,12 +54,37 @@ describe('labeled case readers', () => {
       input: { observed: ['HP:0001250'], excluded: ['HP:0001263'], ageYears: 6.5, sex: 'male' },
     });
     expect(rejected.map((r) => r.reason).sort()).toEqual(['no phenotypicFeatures', 'not valid JSON']);
-    expect(isoDurationYears('P1Y6M')).toBe(1.5);
-    expect(isoDurationYears('bad')).toBeUndefined();
+  });
+
+  test('phenopackets: the age of any TimeElement form, the first OMIM/ORPHA diagnosis; a bad age is reported', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dxops-pp-age-'));
+    const packet = (subject: object, features: object[] = [{ type: { id: 'HP:0001250' } }]) => ({
+      subject,
+      phenotypicFeatures: features,
+      diseases: [{ term: { id: 'MONDO:0000001' } }, { term: { id: 'OMIM:147791' } }],
+    });
+    const packets = [
+      packet({ timeAtLastEncounter: { ontologyClass: { id: 'HP:0003593', label: 'Infantile onset' } } }),
+      // no encounter age: the latest onset of an observed finding
+      packet({}, [{ type: { id: 'HP:0001250' }, onset: { age: { iso8601duration: 'P2Y' } } }]),
+      packet({ timeAtLastEncounter: { ontologyClass: { id: 'HP:0001250' } } }),
+    ];
+    writeFileSync(join(dir, 'all.json'), JSON.stringify(packets));
+    const { cases, rejected } = readPhenopackets(dir);
+    expect(cases.map((c) => [c.label, c.input.ageYears])).toEqual([
+      ['OMIM:147791', 0.54],
+      ['OMIM:147791', 2],
+    ]);
+    expect(rejected).toEqual([
+      {
+        source: `${join(dir, 'all.json')}#2`,
+        reason: "subject.timeAtLastEncounter.ontologyClass 'HP:0001250' is not an HPO onset term",
+      },
+    ]);
   });
 
   test('Kaggle rows map symptoms to HPO and diseases to the catalog; an unknown disease keeps no label', () => {
-    const mappings = resolve(__dirname, '..', '..', 'pipelines', 'mappings');
+    const mappings = MAPPINGS;
     const csv =
       ',,,\nGERD, stomach_pain, acidity, chest_pain\nAcne, skin_rash, pus_filled_pimples,\nGout, joint_pain,,\n';
     const { cases } = readKaggle(csv, 'k.csv', mappings);

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ONSET_YEARS } from './model/time-element';
 
 /** Limits a request may not exceed; docs/api.md lists them. */
 export const LIMITS = { phenotypes: 200, evidences: 600, topK: 50, query: 100 } as const;
@@ -58,6 +59,41 @@ export function isAgeDuration(iso: string): boolean {
   return years !== undefined && years <= MAX_AGE_YEARS;
 }
 
+const IsoAge = Type.Object({
+  iso8601duration: Type.String({
+    pattern: AGE_PATTERN,
+    format: AGE_DURATION_FORMAT,
+    description: `an ISO 8601 duration (P3Y, P2Y6M, P8M, P10D) of at most ${MAX_AGE_YEARS} years`,
+  }),
+});
+
+/**
+ * A GA4GH TimeElement in the forms that give an age (model/time-element.ts reads them): the first of age, ageRange
+ * (its midpoint), ontologyClass (an HPO onset term, its range's midpoint) and gestationalAge (0) that is present.
+ */
+const TimeElement = Type.Object(
+  {
+    age: Type.Optional(IsoAge),
+    ageRange: Type.Optional(Type.Object({ start: IsoAge, end: IsoAge })),
+    ontologyClass: Type.Optional(
+      Type.Object({
+        id: Type.Union(
+          [...ONSET_YEARS.keys()].map((id) => Type.Literal(id)),
+          { description: 'an HPO onset term (the subtree of HP:0003674 Onset)' },
+        ),
+        label: Type.Optional(Type.String({ maxLength: 500 })),
+      }),
+    ),
+    gestationalAge: Type.Optional(
+      Type.Object({
+        weeks: Type.Integer({ minimum: 0, maximum: 45 }),
+        days: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 })),
+      }),
+    ),
+  },
+  { description: 'age, ageRange, ontologyClass or gestationalAge; a timestamp or an interval gives no age' },
+);
+
 /** GA4GH Phenopacket v2: only the fields the service reads are checked; everything else is ignored, never stored. */
 const Phenopacket = Type.Object(
   {
@@ -71,32 +107,22 @@ const Phenopacket = Type.Object(
             Type.Literal('OTHER_SEX'),
           ]),
         ),
-        timeAtLastEncounter: Type.Optional(
-          Type.Object({
-            age: Type.Optional(
-              Type.Object({
-                iso8601duration: Type.String({
-                  pattern: AGE_PATTERN,
-                  format: AGE_DURATION_FORMAT,
-                  description: `an ISO 8601 duration (P3Y, P2Y6M, P8M, P10D) of at most ${MAX_AGE_YEARS} years`,
-                }),
-              }),
-            ),
-          }),
-        ),
+        timeAtLastEncounter: Type.Optional(TimeElement),
       }),
     ),
     phenotypicFeatures: Type.Array(
       Type.Object({
         type: Type.Object({ id: HpoId, label: Type.Optional(Type.String({ maxLength: 500 })) }),
         excluded: Type.Optional(Type.Boolean()),
+        onset: Type.Optional(TimeElement),
       }),
       { minItems: 1, maxItems: LIMITS.phenotypes },
     ),
   },
   {
     description:
-      'a GA4GH Phenopacket v2 (subject.sex, subject.timeAtLastEncounter.age, phenotypicFeatures); other fields are ignored, ' +
+      'a GA4GH Phenopacket v2 (subject.sex, subject.timeAtLastEncounter, phenotypicFeatures with their onset); other ' +
+      'fields are ignored, ' +
       'but keys __proto__ and constructor.prototype are refused anywhere in a body',
   },
 );

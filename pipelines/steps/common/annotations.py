@@ -23,13 +23,18 @@ FREQUENCY_CLASSES = {
 # When the annotation gives no frequency: HPO's own guidance treats it as unknown; 0.5 is the neutral choice.
 DEFAULT_FREQUENCY = 0.5
 
-# Onset terms -> (earliest, latest) age in years.
+# Onset terms (the children of HP:0003674 Onset) -> (earliest, latest) age in years; prenatal onsets are 0.
+# pipelines/mappings/hpo-onset-years.v1.csv is the same table for the TypeScript side (a test keeps them equal).
 ONSET_YEARS = {
     "HP:0030674": (0.0, 0.0),  # Antenatal
     "HP:0011460": (0.0, 0.0),  # Embryonal
     "HP:0011461": (0.0, 0.0),  # Fetal
+    "HP:0034199": (0.0, 0.0),  # Late first trimester
+    "HP:0034198": (0.0, 0.0),  # Second trimester
+    "HP:0034197": (0.0, 0.0),  # Third trimester
     "HP:0003577": (0.0, 0.0),  # Congenital
     "HP:0003623": (0.0, 0.08),  # Neonatal
+    "HP:0410280": (0.08, 16.0),  # Pediatric (before 16, neither congenital nor neonatal)
     "HP:0003593": (0.08, 1.0),  # Infantile
     "HP:0011463": (1.0, 5.0),  # Childhood
     "HP:0003621": (5.0, 15.0),  # Juvenile
@@ -40,10 +45,9 @@ ONSET_YEARS = {
     "HP:0025710": (25.0, 40.0),  # Late young adult
     "HP:0003596": (40.0, 60.0),  # Middle age
     "HP:0003584": (60.0, 100.0),  # Late
-    "HP:0034198": (10.0, 20.0),  # Second decade
-    "HP:0034197": (20.0, 30.0),  # Third decade
-    "HP:0034196": (30.0, 40.0),  # Fourth decade
-    "HP:0034199": (40.0, 50.0),  # Fifth decade
+    "HP:4000040": (12.0, 50.0),  # Puerperal (childbirth; the ages are an approximation)
+    "HP:6000314": (40.0, 55.0),  # Perimenopausal (approximate)
+    "HP:6000315": (45.0, 100.0),  # Postmenopausal (approximate)
 }
 
 

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from ingest import record as r
 from ingest.mappings import Reference, is_known_token
+from ingest.time_element import phenopacket_age
 
 DDXPLUS_COLUMNS = ("AGE", "DIFFERENTIAL_DIAGNOSIS", "SEX", "PATHOLOGY", "EVIDENCES", "INITIAL_EVIDENCE")
 DDXPLUS_REQUIRED = ("AGE", "PATHOLOGY", "EVIDENCES", "INITIAL_EVIDENCE")
@@ -104,8 +105,7 @@ def parse_phenopacket(packet: object, ref: Reference) -> Parsed:
 def _phenopacket(packet: dict, ref: Reference) -> Parsed:
     subject = packet.get("subject") or {}
     sex = r.normalise_sex(subject.get("sex"))
-    iso = ((subject.get("timeAtLastEncounter") or {}).get("age") or {}).get("iso8601duration")
-    age = r.check_age(r.parse_iso_age(str(iso))) if iso is not None else None
+    age = phenopacket_age(packet)
     observed, excluded, notes = set(), set(), []
     for feature in packet.get("phenotypicFeatures") or []:
         term = str((feature.get("type") or {}).get("id") or "").strip()

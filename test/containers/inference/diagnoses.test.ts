@@ -119,6 +119,35 @@ describe('POST /v1/diagnoses', () => {
     expect(packet.json().differential).toEqual(native.json().differential);
   });
 
+  test.each([
+    ['an onset class (its midpoint)', { timeAtLastEncounter: { ontologyClass: { id: 'HP:0011463' } } }, undefined],
+    [
+      'an age range (its midpoint)',
+      {
+        timeAtLastEncounter: { ageRange: { start: { iso8601duration: 'P2Y' }, end: { iso8601duration: 'P4Y' } } },
+      },
+      undefined,
+    ],
+    // no encounter age: the latest onset of an observed finding
+    ['the findings onsets', {}, { age: { iso8601duration: 'P3Y' } }],
+  ])('a phenopacket age given as %s reads as 3 years', async (_name, subject, onset) => {
+    // GIVEN DRAVET_LIKE's findings and sex, aged 3 in another TimeElement form
+    const phenopacket = {
+      subject: { sex: 'FEMALE', ...subject },
+      phenotypicFeatures: [
+        { type: { id: 'HP:0002373' }, onset },
+        { type: { id: 'HP:0001249' } },
+        { type: { id: 'HP:0001263' }, onset: onset && { age: { iso8601duration: 'P1Y' } } },
+        { type: { id: 'HP:0012735' }, excluded: true, onset: onset && { age: { iso8601duration: 'P9Y' } } },
+      ].map((f) => (f.onset ? f : { type: f.type, excluded: f.excluded })),
+    };
+    // WHEN
+    const [packet, native] = await Promise.all([diagnose({ phenopacket, topK: 5 }), diagnose(DRAVET_LIKE)]);
+    // THEN
+    expect(packet.statusCode).toBe(200);
+    expect(packet.json().differential).toEqual(native.json().differential);
+  });
+
   test('unknown, obsolete, duplicate and conflicting ids are warnings, never errors', async () => {
     // WHEN
     const res = await diagnose({
@@ -220,6 +249,16 @@ describe('POST /v1/diagnoses', () => {
         },
       },
       /iso8601duration must match pattern/,
+    ],
+    [
+      'a phenopacket age class that is not an onset term',
+      {
+        phenopacket: {
+          phenotypicFeatures: [{ type: { id: 'HP:0001250' } }],
+          subject: { timeAtLastEncounter: { ontologyClass: { id: 'HP:0001250' } } },
+        },
+      },
+      /timeAtLastEncounter\/ontologyClass\/id must be equal to constant/,
     ],
     [
       '10,000 phenotypes',

@@ -1,7 +1,8 @@
 import type { FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { badRequest } from '../errors';
 import type { DiagnosisInput, Sex } from '../model/model';
-import { AGE_DURATION_FORMAT, type DiagnosisRequest, durationYears } from '../schemas';
+import { phenopacketAge, TimeElementError } from '../model/time-element';
+import { AGE_DURATION_FORMAT, type DiagnosisRequest } from '../schemas';
 
 const PHENOPACKET_SEX: Record<string, Sex> = {
   FEMALE: 'female',
@@ -54,17 +55,33 @@ export function diagnosisErrorFormatter(errors: FastifySchemaValidationError[], 
   return new Error(shown.map((e) => `${dataVar}${e.instancePath} ${message(e)}`).join(', '));
 }
 
+/**
+ * The phenopacket's age from the fields the schema checked. A timestamp needs the birth date, an identifier the
+ * service does not take (docs/security.md), so it gives no age. The schema admits only readable forms; a failure
+ * would still be a 400.
+ */
+function phenopacketYears(p: Extract<DiagnosisRequest, { phenopacket: unknown }>['phenopacket']): number | undefined {
+  try {
+    return phenopacketAge({
+      subject: { timeAtLastEncounter: p.subject?.timeAtLastEncounter },
+      phenotypicFeatures: p.phenotypicFeatures,
+    });
+  } catch (err) {
+    if (err instanceof TimeElementError) throw badRequest(`body/phenopacket: ${err.message}`);
+    throw err;
+  }
+}
+
 /** The native body or the phenopacket, as one input (the schema and checkDiagnosisForm have checked the form). */
 export function toDiagnosisInput(body: DiagnosisRequest): DiagnosisInput {
   const topK = body.topK ?? 10;
   if ('phenopacket' in body) {
     const features = body.phenopacket.phenotypicFeatures;
-    const iso = body.phenopacket.subject?.timeAtLastEncounter?.age?.iso8601duration;
     return {
       observed: features.filter((f) => !f.excluded).map((f) => f.type.id),
       excluded: features.filter((f) => f.excluded).map((f) => f.type.id),
       evidences: [],
-      ageYears: iso === undefined ? undefined : durationYears(iso),
+      ageYears: phenopacketYears(body.phenopacket),
       sex: PHENOPACKET_SEX[body.phenopacket.subject?.sex ?? 'UNKNOWN_SEX'],
       topK,
     };

@@ -16,6 +16,7 @@ from ingest import mappings as m
 PIPELINES = Path(__file__).resolve().parents[3]
 MAPPINGS = PIPELINES / "mappings"
 DATA = PIPELINES / "data"
+ONSET = "HP:0003674"
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +84,18 @@ def test_spanish_term_labels_name_current_terms_with_their_release_labels(ontolo
         assert ontology.resolve(row["hpo_id"]) == row["hpo_id"], f"{row['hpo_id']} is not a current id"
         assert ontology.terms[row["hpo_id"]].label == row["hpo_label"], row
         assert row["label_es"].strip(), row
+
+
+def test_onset_table_is_the_release_onset_subtree_and_the_csv_the_code_reads(ontology):
+    # the table once read four trimester terms as decades and one phenotype (ductus venosus agenesis) as an onset,
+    # so prenatal-onset diseases looked adult-only to the too-young rule
+    from common.annotations import ONSET_YEARS
+
+    onset_terms = {t for t in ontology.terms if t != ONSET and ONSET in ontology.ancestors(t)}
+    assert set(ONSET_YEARS) == onset_terms
+    prenatal = {t for t in onset_terms if "HP:0030674" in ontology.ancestors(t)}
+    assert {ONSET_YEARS[t] for t in prenatal} == {(0.0, 0.0)}
+    rows = _rows("hpo-onset-years.v1.csv")
+    assert {r["hpo_id"]: (float(r["earliest_years"]), float(r["latest_years"])) for r in rows} == ONSET_YEARS
+    for row in rows:
+        assert ontology.terms[row["hpo_id"]].label == row["label"], row

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ingest import parsers
+from ingest import parsers, time_element
 from ingest import record as r
 from ingest.record import InvalidRecordError
 
@@ -190,3 +190,34 @@ def test_split_json_documents_object_array_lines_and_garbage():
     (garbage,) = parsers.split_json_documents("{\n  'not': json\n}")
     assert garbage[2] is None and "not JSON" in garbage[3] and json.loads(garbage[1]).startswith("{")
     assert parsers.split_json_documents("  \n") == []
+
+
+@pytest.mark.parametrize(
+    ("subject", "features", "diseases", "years"),
+    [({"timeAtLastEncounter": {"ageRange": {"start": {"iso8601duration": "P20Y"},
+                                            "end": {"iso8601duration": "P30Y"}}}}, [], [], 25.0),
+     ({"timeAtLastEncounter": {"ontologyClass": {"id": "HP:0003593", "label": "Infantile onset"}}}, [], [], 0.54),
+     ({"timeAtLastEncounter": {"gestationalAge": {"weeks": 20}}}, [], [], 0.0),
+     ({"dateOfBirth": "2000-01-01T00:00:00Z", "timeAtLastEncounter": {"timestamp": "2010-01-01T00:00:00Z"}},
+      [], [], 10.0014),
+     # no encounter age: the latest onset of an observed finding (not an excluded one's, nor the diagnosis's)
+     ({}, [{"onset": {"age": {"iso8601duration": "P2Y"}}}, {"onset": {"ontologyClass": {"id": "HP:0011463"}}},
+           {"onset": {"age": {"iso8601duration": "P9Y"}}, "excluded": True}],
+      [{"onset": {"age": {"iso8601duration": "P40Y"}}}], 3.0),
+     ({}, [], [], None)],
+)  # fmt: skip
+def test_phenopacket_age_reads_every_time_element_form(subject, features, diseases, years):
+    packet = {"subject": subject, "phenotypicFeatures": features, "diseases": diseases}
+    assert time_element.phenopacket_age(packet) == years
+
+
+@pytest.mark.parametrize(
+    ("encounter", "message"),
+    [({"ontologyClass": {"id": "HP:0001250"}}, "is not an HPO onset term"),
+     ({"ageRange": {}}, "neither a start nor an end"), ({"age": {"iso8601duration": "6 years"}}, "ISO 8601"),
+     ("P6Y", "not a TimeElement")],
+)  # fmt: skip
+def test_phenopacket_age_names_what_is_wrong(encounter, message):
+    with pytest.raises(InvalidRecordError, match=message) as err:
+        time_element.phenopacket_age({"subject": {"timeAtLastEncounter": encounter}})
+    assert err.value.code == r.INVALID_AGE
