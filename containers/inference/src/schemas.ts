@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ONSET_YEARS } from './model/time-element';
+import { isoDurationYears, ONSET_YEARS } from './model/time-element';
 
 /** Limits a request may not exceed; docs/api.md lists them. */
 export const LIMITS = { phenotypes: 200, evidences: 600, topK: 50, query: 100 } as const;
@@ -45,17 +45,12 @@ const MAX_AGE_YEARS = 130;
 const AGE_PATTERN =
   '^P(\\d{1,3}Y(\\d{1,4}M)?(\\d{1,4}W)?(\\d{1,5}D)?|\\d{1,4}M(\\d{1,4}W)?(\\d{1,5}D)?|\\d{1,4}W(\\d{1,5}D)?|\\d{1,5}D)$';
 
-/** Years of an ISO 8601 age duration, or `undefined` when it is not one (the bare `P` included). */
-export function durationYears(iso: string): number | undefined {
-  const m = AGE_DURATION.exec(iso);
-  if (!m || iso === 'P') return undefined;
-  const [y, mo, w, d] = m.slice(1).map((v) => Number(v ?? 0));
-  return y + mo / 12 + (w * 7 + d) / 365.25;
-}
-
-/** The validator of AGE_DURATION_FORMAT, registered with the app's JSON schema validator (app.ts). */
+/**
+ * The validator of AGE_DURATION_FORMAT, registered with the app's JSON schema validator (app.ts): the bounded shape
+ * of AGE_DURATION, read as years the way the service reads it (model/time-element.ts).
+ */
 export function isAgeDuration(iso: string): boolean {
-  const years = durationYears(iso);
+  const years = AGE_DURATION.test(iso) ? isoDurationYears(iso) : undefined;
   return years !== undefined && years <= MAX_AGE_YEARS;
 }
 

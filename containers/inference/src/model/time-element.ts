@@ -95,17 +95,18 @@ export function timeElementYears(t: TimeElement, where: string, birth?: string):
 export function phenopacketAge(p: DatedPhenopacket): number | undefined {
   const birth = p.subject?.dateOfBirth;
   const encounter = p.subject?.timeAtLastEncounter;
-  const years = encounter
-    ? timeElementYears(encounter, 'subject.timeAtLastEncounter', birth)
-    : Math.max(
-        ...(p.phenotypicFeatures ?? [])
-          .filter((f) => f.onset && !f.excluded)
-          .map((f) => timeElementYears(f.onset as TimeElement, 'phenotypicFeatures[].onset', birth) ?? -1),
-        -1,
-      );
-  if (years === undefined || years === -1) return undefined;
+  const years = encounter ? timeElementYears(encounter, 'subject.timeAtLastEncounter', birth) : latestOnset(p, birth);
+  if (years === undefined) return undefined;
   if (years < 0 || years > MAX_AGE_YEARS) {
     throw new TimeElementError(`the age ${years.toFixed(2)} years is outside 0-${MAX_AGE_YEARS}`);
   }
   return years;
+}
+
+function latestOnset(p: DatedPhenopacket, birth?: string): number | undefined {
+  const onsets = (p.phenotypicFeatures ?? [])
+    .filter((f) => f.onset && !f.excluded)
+    .map((f) => timeElementYears(f.onset as TimeElement, 'phenotypicFeatures[].onset', birth))
+    .filter((y): y is number => y !== undefined);
+  return onsets.length ? Math.max(...onsets) : undefined;
 }
