@@ -63,6 +63,9 @@ const TEXT = {
         `${n} hallazgo${n === '1' ? '' : 's'}: con menos de 3, la primera opción acierta como mucho en la mitad de ` +
         'los pacientes con enfermedades comunes y en cerca de un tercio de los de enfermedades raras; ' +
         'añada más hallazgos del paciente.',
+      NO_SUPPORTED_CANDIDATE: () =>
+        'Ningún hallazgo ni respuesta figura en el perfil de un candidato: la lista sigue solo el orden de las ' +
+        'probabilidades; añada lo que el paciente presenta.',
     },
   },
   en: {

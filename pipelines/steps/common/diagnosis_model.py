@@ -16,6 +16,7 @@ from common.features import CommonFeatureSpec, Request, closure_of
 from common.io import read_json
 from common.orphan_model import OrphanMatrices, OrphanParams, OrphanScorer, build_matrices
 from common.questionnaire_profile import QuestionnaireProfile
+from common.support import Support, listed
 
 
 def suspicion_features(
@@ -103,6 +104,9 @@ class DiagnosisModel:
             float(profile.get("nestedPenalty", 0.0)),  # a package from before the nested term: none
             profile.get("nestedTypicalAnswers"),
         )
+        self.supported = Support(
+            self.vocabulary, self.catalog, self.matrices.full_ancestors, self.spec.tokens
+        )
 
     def common_part(self, req: Request) -> tuple[np.ndarray, np.ndarray]:
         """P_common over the common diseases, and the questionnaire answers the request switches on."""
@@ -127,3 +131,9 @@ class DiagnosisModel:
     def predict(self, req: Request) -> tuple[np.ndarray, float]:
         common, orphan, _, s = self.parts(req)
         return np.concatenate([(1.0 - s) * common, s * orphan]).astype(np.float32), s
+
+    def listed(self, req: Request) -> tuple[np.ndarray, float]:
+        """``predict`` as the service's list orders it: the candidates nothing in the request supports left out
+        (common/support.py). The exported graph computes ``predict``; the service leaves them out of its answer."""
+        probs, s = self.predict(req)
+        return listed(probs, self.supported.mask(req.observed, req.tokens)), s

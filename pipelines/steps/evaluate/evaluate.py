@@ -82,7 +82,7 @@ def orphan_ranks(
     """Each simulated case's rank of its disease on the combined list, and its (top probability, top is right)."""
     ranks, calib = [], []
     for c in cases:
-        probs = model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))[0]
+        probs = model.listed(Request(c.observed, c.excluded, [], c.age, c.sex))[0]
         ranks.append(rank_of(probs, cindex[c.disease_id]))
         calib.append((float(probs.max()), int(np.argmax(probs)) == cindex[c.disease_id]))
     return ranks, calib
@@ -95,7 +95,7 @@ def evaluate_views(
     out, calib, predictions = {}, [], {}
     for view, reqs in views.items():
         ranks, preds, susp = [], [], []
-        predictions[view] = [model.predict(req) for req in reqs]
+        predictions[view] = [model.listed(req) for req in reqs]
         for (probs, s), y in zip(predictions[view], truths, strict=True):
             ranks.append(rank_of(probs, y))
             preds.append(int(np.argmax(probs)))
@@ -132,7 +132,7 @@ def evaluate_vignettes(model: DiagnosisModel, cindex: dict) -> dict:
         log(f"vignette left out: {reason}")
     ranks, cases = [], []
     for v in vignettes:
-        probs, _ = model.predict(Request(v.observed, [], [], v.age, v.sex))
+        probs, _ = model.listed(Request(v.observed, [], [], v.age, v.sex))
         rank = rank_of(probs, cindex.get(v.disease_id, -1))
         ranks.append(rank)
         first = model.catalog[int(np.argmax(probs))]
@@ -212,7 +212,7 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
     sim = differential_exclusions(model.matrices, orphans, vocab, sim, SIM_EVAL_SEED + 3)
     sim_ranks, sim_susp, sim_probs, sim_calib = [], [], [], []
     for c in sim:
-        probs, s = model.predict(Request(c.observed, c.excluded, [], c.age, c.sex))
+        probs, s = model.listed(Request(c.observed, c.excluded, [], c.age, c.sex))
         sim_probs.append(probs)
         sim_ranks.append(rank_of(probs, cindex[c.disease_id]))
         sim_susp.append(s)
@@ -279,7 +279,7 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
         "few findings: k phenotypes of each held-out DDXPlus patient and of 300 simulated rare-disease patients"
     )
     few_curve = few_findings_curve(
-        lambda q: model.predict(q)[0],
+        lambda q: model.listed(q)[0],
         {
             "ddxplus": (views["phenotypesOnly"], truths),
             # keep_k keeps observed findings, age and sex only
@@ -313,7 +313,7 @@ def evaluate(processed: Path, kb: Path, model_dir: Path, out: Path, thresholds: 
     }
     feedback = [r for r in held_out if r["source"] == "feedback" and r["diagnosis_id"] in cindex]
     if feedback:
-        ranks = [rank_of(model.predict(encoder.request(r))[0], cindex[r["diagnosis_id"]]) for r in feedback]
+        ranks = [rank_of(model.listed(encoder.request(r))[0], cindex[r["diagnosis_id"]]) for r in feedback]
         metrics["feedback"] = ranking_metrics(ranks)
     metrics["gate"] = gate.check(metrics, thresholds, champion)
     metrics["seconds"] = round(time.time() - started, 1)

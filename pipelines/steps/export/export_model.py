@@ -25,6 +25,7 @@ from common.diagnosis_model import DiagnosisModel
 from common.features import Request
 from common.io import file_sha256, read_json, write_json
 from common.simulate import Noise, simulate_cases
+from common.support import listed
 from export.onnx_combined import build_onnx
 
 SCHEMA_VERSION = 1
@@ -78,6 +79,9 @@ def check_parity(
         probs, susp = session.run(None, feeds(req, n_terms, n_tokens))
         worst = max(worst, float(np.abs(probs - expected).max()), abs(float(susp[0]) - s))
         top = np.argsort(-probs)[:10]
+        # the list the service shows: the same probabilities, the candidates nothing supports left out
+        shown = listed(probs, model.supported.mask(req.observed, req.tokens))
+        shown_order = [int(i) for i in np.argsort(-shown, kind="stable")[:10] if shown[i] >= 0]
         vectors.append(
             {
                 "request": {
@@ -92,6 +96,7 @@ def check_parity(
                     for i in top
                 ],
                 "orphanSuspicion": float(susp[0]),
+                "listed": [model.catalog[i]["id"] for i in shown_order],
             }
         )
     return worst, vectors

@@ -183,12 +183,19 @@ def _common_side(
     kaggle_csv = reference / "kaggle" / "dataset.csv"
     if not kaggle_csv.exists():
         return common, [], set()
-    kaggle, aliases, terms = kaggle_entries(
+    kaggle, aliases, alias_phenotypes, terms = kaggle_entries(
         kaggle_csv, reference / "mappings", resolve, {d["id"] for d in common}
     )
     for entry in common:
         if entry["id"] in aliases:
             entry["aliases"] = aliases[entry["id"]]
+            # the symptoms its Kaggle records train it on are its findings too: without them a sneeze, which the
+            # common model reads as allergic sinusitis, neither showed in its favour nor kept it on the list
+            own = {p["id"] for p in entry["phenotypes"]}
+            for p in alias_phenotypes.get(entry["id"], []):
+                if p["id"] not in own:
+                    own.add(p["id"])
+                    entry["phenotypes"].append(p)
     return common, kaggle, terms
 
 

@@ -78,26 +78,24 @@ def symptom_sets(dataset_csv: Path, symptom_hpo: dict[str, str]) -> dict[str, se
 
 def kaggle_entries(
     dataset_csv: Path, mappings_dir: Path, resolve: Callable[[str], str | None], common_ids: set[str]
-) -> tuple[list[dict], dict[str, list[str]], set[str]]:
-    """(new common catalog entries, DDXPlus id -> the Kaggle diagnosis ids that are aliases of it, every HPO term a
-    Kaggle symptom set uses)."""
+) -> tuple[list[dict], dict[str, list[str]], dict[str, list[dict]], set[str]]:
+    """(new common catalog entries, DDXPlus id -> the Kaggle diagnosis ids that are aliases of it, DDXPlus id -> the
+    phenotypes of its aliases' symptom sets, every HPO term a Kaggle symptom set uses)."""
     symptom_hpo = read_symptom_hpo(mappings_dir, resolve)
     mapping = read_disease_mapping(mappings_dir, common_ids)
     sets = symptom_sets(dataset_csv, symptom_hpo)
     unmapped = sorted(set(sets) - set(mapping))
     if unmapped:
         raise ValueError(f"{DISEASES_MAPPING}: Kaggle diseases without a mapping row: {unmapped}")
-    entries, aliases = [], defaultdict(list)
+    entries, aliases, alias_phenotypes = [], defaultdict(list), defaultdict(list)
     for disease in sorted(mapping, key=lambda d: mapping[d]["catalog_id"]):
         row = mapping[disease]
+        profile = sets.get(disease, set())
+        phenotypes = _phenotypes(profile)
         if row["match"] != "new":
             aliases[row["catalog_id"]].append(row["record_id"])
+            alias_phenotypes[row["catalog_id"]].extend(phenotypes)
             continue
-        profile = sets.get(disease, set())
-        counts: dict[str, int] = defaultdict(int)
-        for s in profile:
-            for term in s:
-                counts[term] += 1
         entries.append(
             {
                 "id": row["catalog_id"],
@@ -106,13 +104,20 @@ def kaggle_entries(
                 "category": "common",
                 "xrefs": [],
                 "annotated": bool(profile),
-                "phenotypes": [
-                    {"id": t, "frequency": round(n / len(profile), 3)} for t, n in sorted(counts.items())
-                ],
+                "phenotypes": phenotypes,
                 "excludedPhenotypes": [],
                 "genes": [],
                 "source": "kaggle",
             }
         )
     terms = {t for per_disease in sets.values() for s in per_disease for t in s}
-    return entries, dict(aliases), terms
+    return entries, dict(aliases), dict(alias_phenotypes), terms
+
+
+def _phenotypes(profile: set) -> list[dict]:
+    """Each HPO term of a disease's distinct symptom sets, with the share of the sets that list it."""
+    counts: dict[str, int] = defaultdict(int)
+    for s in profile:
+        for term in s:
+            counts[term] += 1
+    return [{"id": t, "frequency": round(n / len(profile), 3)} for t, n in sorted(counts.items())]

@@ -30,7 +30,8 @@ describe('POST /v1/diagnoses', () => {
     expect(body.modelVersion).toBe('fixture-1');
     expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers['x-request-id']).toBe(body.requestId);
-    expect(body.differential).toHaveLength(5);
+    // the two diseases with those findings: nothing entered speaks for the common ones or the third rare one
+    expect(body.differential.map((c: { diseaseId: string }) => c.diseaseId)).toEqual(['OMIM:607208', 'OMIM:147791']);
     expect(body.differential[0]).toMatchObject({
       rank: 1,
       diseaseId: 'OMIM:607208',
@@ -46,8 +47,35 @@ describe('POST /v1/diagnoses', () => {
     expect(body.warnings).toEqual([]);
   });
 
+  test('a candidate nothing entered supports is left out, whatever its probability', async () => {
+    // GIVEN fever and a cluster headache finding: pneumonia, URTI and cluster headache have them, no rare disease does
+    const res = await diagnose({ phenotypes: [{ id: 'HP:0001945' }, { id: 'HP:0002315' }], topK: 6 });
+    // THEN the rare diseases, which the full distribution still gives a probability, are not listed
+    const body = res.json();
+    expect(body.differential.map((c: { diseaseId: string }) => c.diseaseId).sort()).toEqual([
+      'DDXPLUS:Cluster_headache',
+      'DDXPLUS:Pneumonia',
+      'DDXPLUS:URTI',
+    ]);
+    for (const c of body.differential) expect(c.supportingPhenotypes.length).toBeGreaterThan(0);
+    expect(body.warnings.map((w: { code: string }) => w.code)).toEqual(['FEW_FINDINGS']);
+  });
+
+  test('with nothing any candidate has, the list follows the probabilities alone and says so', async () => {
+    // GIVEN only an excluded finding
+    const res = await diagnose({ phenotypes: [{ id: 'HP:0012735', excluded: true }], topK: 3 });
+    // THEN three candidates all the same, and a warning naming the reason
+    const body = res.json();
+    expect(body.differential).toHaveLength(3);
+    expect(body.warnings.map((w: { code: string }) => w.code)).toEqual(['FEW_FINDINGS', 'NO_SUPPORTED_CANDIDATE']);
+  });
+
   test('a rare-disease candidate names its genes and folded ids; a common one has none', async () => {
-    const res = await diagnose({ ...DRAVET_LIKE, topK: 6 });
+    const res = await diagnose({
+      ...DRAVET_LIKE,
+      phenotypes: [...DRAVET_LIKE.phenotypes, { id: 'HP:0001945' }],
+      topK: 6,
+    });
     const byId = new Map(res.json().differential.map((c: { diseaseId: string }) => [c.diseaseId, c]));
     expect(byId.get('OMIM:607208')).toMatchObject({ genes: ['SCN1A'], xrefs: ['ORPHA:33069'] });
     expect(byId.get('DDXPLUS:URTI')).toMatchObject({ genes: [], xrefs: [] });
@@ -67,13 +95,21 @@ describe('POST /v1/diagnoses', () => {
       expect(s.label).toEqual(expect.any(String));
       expect(s.foundIn.length).toBeGreaterThan(0);
     }
-    // AND intellectual disability, which Dravet and Jacobsen syndromes have, is among them
-    expect(suggestedFindings.map((s: { id: string }) => s.id)).toContain('HP:0001249');
+    // AND they tell apart the candidates the list shows, the two with those findings: an atrial septal defect, which
+    // Jacobsen syndrome has and Dravet syndrome not, is among them; intellectual disability, which both have, is not
+    const ids = suggestedFindings.map((s: { id: string }) => s.id);
+    expect(ids).toContain('HP:0001631');
+    expect(ids).not.toContain('HP:0001249');
+    for (const s of suggestedFindings) for (const d of s.foundIn) expect(['OMIM:607208', 'OMIM:147791']).toContain(d);
   });
 
   test('an excluded finding that a disease has is reported as contradicting it', async () => {
-    // GIVEN cough excluded; URTI and pneumonia list cough
-    const res = await diagnose({ ...DRAVET_LIKE, topK: 6 });
+    // GIVEN cough excluded; URTI and pneumonia list cough (and fever, which keeps them on the list)
+    const res = await diagnose({
+      ...DRAVET_LIKE,
+      phenotypes: [...DRAVET_LIKE.phenotypes, { id: 'HP:0001945' }],
+      topK: 6,
+    });
     // THEN
     const urti = res.json().differential.find((c: { diseaseId: string }) => c.diseaseId === 'DDXPLUS:URTI');
     expect(urti.contradictingPhenotypes).toEqual(['HP:0012735']);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeHome, startApp } from './helpers';
 
@@ -7,7 +8,53 @@ import { makeHome, startApp } from './helpers';
  */
 const PIPELINE_PACKAGE = join(__dirname, '..', '..', 'fixtures', 'generated', 'package');
 
+interface ParityVector {
+  request: { observed: number[]; excluded: number[]; tokens: number[]; age: number; sex: number };
+  listed: string[];
+}
+
 describe('the package exported by the pipeline', () => {
+  test('the service lists the candidates the Python model lists, in its order (common/support.py)', async () => {
+    // GIVEN the Export step's parity requests with the list Python showed for each (its support mask, first ten)
+    const read = (name: string) => JSON.parse(readFileSync(join(PIPELINE_PACKAGE, name), 'utf8'));
+    const { vectors } = read('parity-vectors.json') as { vectors: ParityVector[] };
+    const terms = (read('vocabulary.json') as { terms: { id: string }[] }).terms.map((t) => t.id);
+    const tokens = (read('evidences.json') as { tokens: string[] }).tokens;
+    const sexes = ['unknown', 'female', 'male'];
+    const t = await startApp({ MODEL_DIR: PIPELINE_PACKAGE, SKIP_REGISTRY: '1' }, makeHome());
+    try {
+      // the vectors hold requests whose list leaves some of the catalog's 9 diseases out, or this would check nothing
+      expect(vectors.some((v) => v.listed.length < 9)).toBe(true);
+      let checked = 0;
+      for (const v of vectors) {
+        // WHEN the service answers the same request
+        const phenotypes = [
+          ...v.request.observed.map((i) => ({ id: terms[i] })),
+          ...v.request.excluded.map((i) => ({ id: terms[i], excluded: true })),
+        ];
+        const payload = {
+          ...(phenotypes.length ? { phenotypes } : {}),
+          evidences: v.request.tokens.map((i) => tokens[i]),
+          ...(v.request.age >= 0 ? { age: { years: v.request.age } } : {}),
+          sex: sexes[v.request.sex],
+          topK: 10,
+        };
+        // the API takes no empty request, and no HPO_@_ input token (the Kaggle symptoms' own inputs): Python's
+        // random questionnaires draw them
+        if (!phenotypes.length && !v.request.tokens.length) continue;
+        if (payload.evidences.some((e) => !e.startsWith('E_'))) continue;
+        checked++;
+        const res = await t.app.inject({ method: 'POST', url: '/v1/diagnoses', payload });
+        // THEN it lists the same candidates in the same order
+        expect([res.statusCode, res.json().message]).toEqual([200, undefined]);
+        expect(res.json().differential.map((c: { diseaseId: string }) => c.diseaseId)).toEqual(v.listed);
+      }
+      expect(checked).toBeGreaterThanOrEqual(5);
+    } finally {
+      await t.app.close();
+    }
+  });
+
   test('is verified, served and ranks a febrile seizure case', async () => {
     // GIVEN
     const t = await startApp({ MODEL_DIR: PIPELINE_PACKAGE, SKIP_REGISTRY: '1' }, makeHome());

@@ -25,6 +25,11 @@ export interface DiagnosisInput {
 export const MIN_FINDINGS = 3;
 /** How many leading candidates the findings to look for next are chosen to separate: the page shows ten. */
 export const SUGGEST_AMONG = 10;
+/**
+ * Candidates checked for support before the whole list is sorted: most requests find the ones they show among them
+ * (the scan stops there), and selecting them is cheaper than sorting 12,000 probabilities.
+ */
+const FIRST_SCAN = 60;
 
 export interface Warning {
   readonly code:
@@ -33,7 +38,8 @@ export interface Warning {
     | 'DUPLICATE_PHENOTYPE'
     | 'CONFLICTING_PHENOTYPE'
     | 'UNKNOWN_EVIDENCE'
-    | 'FEW_FINDINGS';
+    | 'FEW_FINDINGS'
+    | 'NO_SUPPORTED_CANDIDATE';
   readonly id: string;
   readonly message: string;
 }
@@ -106,6 +112,8 @@ export class Model {
   private readonly diseaseExcluded: Set<number>[];
   /** Per disease, the catalog rows whose profiles it borrows (none for a disease with annotations of its own). */
   private readonly profileFrom: number[][];
+  /** Per disease, the questionnaire evidence codes of its condition (DDXPlus entries; empty elsewhere). */
+  private readonly evidenceCodes: Set<string>[];
 
   constructor(
     public readonly manifest: Manifest,
@@ -141,6 +149,7 @@ export class Model {
       frequencies: (d) => this.diseaseFrequencies[d],
     };
     this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
+    this.evidenceCodes = catalog.map((d) => new Set(d.evidences ?? []));
     const annotatedIn = new Array<number>(vocabulary.terms.length).fill(0);
     for (const terms of this.diseaseTerms) for (const t of terms) annotatedIn[t]++;
     this.phenotypes = new PhenotypeIndex(vocabulary.terms, { popularity: annotatedIn });
@@ -211,7 +220,21 @@ export class Model {
     }
     const out = await this.run(observed, excluded, evidence, input.ageYears ?? -1, SEX_CODE[input.sex]);
     const probabilities = out.probabilities.data as Float32Array;
-    const top = topIndices(probabilities, Math.min(input.topK, probabilities.length));
+    const answered = [...new Set(input.evidences.filter((t) => this.tokenIndex.has(t)).map((t) => t.split('_@_')[0]))];
+    const supported = (d: number) =>
+      observed.some((q) => this.related(d, q)) || answered.some((code) => this.evidenceCodes[d].has(code));
+    let shown = this.listed(probabilities, Math.max(input.topK, SUGGEST_AMONG), supported);
+    if (shown.length === 0) {
+      warnings.push({
+        code: 'NO_SUPPORTED_CANDIDATE',
+        id: String(observed.length),
+        message:
+          'no finding or answer given is in any candidate’s profile: the list is in the order of the probabilities ' +
+          'alone; add what the patient has',
+      });
+      shown = topIndices(probabilities, Math.min(Math.max(input.topK, SUGGEST_AMONG), probabilities.length));
+    }
+    const top = shown.slice(0, input.topK);
     const differential = top.map((d, rank) => ({
       rank: rank + 1,
       diseaseId: this.catalog[d].id,
@@ -232,7 +255,7 @@ export class Model {
       orphanSuspicion: (out.orphan_suspicion.data as Float32Array)[0],
       specialistReview: (differential[0]?.probability ?? 0) < this.manifest.thresholds.specialistReview,
       warnings,
-      suggestedFindings: this.nextFindings(probabilities, observed, excluded),
+      suggestedFindings: this.nextFindings(probabilities, shown.slice(0, SUGGEST_AMONG), observed, excluded),
       observed: ids(observed),
       excluded: ids(excluded),
       systems: observed.map((i) => this.vocabulary.terms[i].system).filter((s): s is string => s !== null),
@@ -301,9 +324,31 @@ export class Model {
     return undefined;
   }
 
-  /** The findings that would best separate the SUGGEST_AMONG leading candidates, whatever topK the client asked for. */
-  private nextFindings(probabilities: Float32Array, observed: number[], excluded: number[]): SuggestedFinding[] {
-    const lead = topIndices(probabilities, Math.min(SUGGEST_AMONG, probabilities.length));
+  /**
+   * The first `k` candidates by probability that `supported` keeps (what the list shows): a candidate nothing the
+   * clinician entered speaks for is left out. Its probability is only the prior's share: with three findings of
+   * Wilson disease the common side's third of a percent, spread over its 83 diseases, put HIV disease, asthma and
+   * allergic sinusitis 7th, 8th and 10th, before rare diseases with a cirrhosis (docs/model-card-history.md).
+   */
+  private listed(probabilities: Float32Array, k: number, supported: (d: number) => boolean): number[] {
+    const take = (order: Iterable<number>) => {
+      const out: number[] = [];
+      for (const d of order) if (supported(d) && out.push(d) === k) break;
+      return out;
+    };
+    const first = topIndices(probabilities, Math.min(FIRST_SCAN, probabilities.length));
+    const out = take(first);
+    if (out.length === k || first.length === probabilities.length) return out;
+    return take(Array.from(probabilities.keys()).sort((a, b) => probabilities[b] - probabilities[a]));
+  }
+
+  /** The findings that would best separate the leading candidates the list shows, whatever topK the client asked for. */
+  private nextFindings(
+    probabilities: Float32Array,
+    lead: number[],
+    observed: number[],
+    excluded: number[],
+  ): SuggestedFinding[] {
     const picked = suggestFindings(
       lead.map((d) => ({ disease: d, probability: probabilities[d] })),
       observed,
@@ -325,14 +370,7 @@ export class Model {
 
   /** docs/model-package.md: a term supports a disease phenotype when equal, ancestor or descendant; same for contradicting. */
   private explain(d: number, observed: number[], excluded: number[]) {
-    const terms = this.diseaseTerms[d];
-    // A plain loop over the disease's terms with q's ancestors looked up once: this runs for every finding of every
-    // candidate (80 checks against profiles of up to a few hundred terms per request with the full catalog).
-    const related = (q: number) => {
-      const up = this.ancestors[q];
-      for (const p of terms) if (up.has(p) || this.ancestors[p].has(q)) return true;
-      return false;
-    };
+    const related = (q: number) => this.related(d, q);
     const id = (i: number) => this.vocabulary.terms[i].id;
     return {
       supportingPhenotypes: observed.filter(related).map(id),
@@ -341,6 +379,15 @@ export class Model {
         ...observed.filter((q) => this.diseaseExcluded[d].has(q)),
       ].map(id),
     };
+  }
+
+  /** Whether finding q is one of disease d's profile terms, an ancestor or a descendant of one. */
+  private related(d: number, q: number): boolean {
+    // A plain loop over the disease's terms with q's ancestors looked up once: this runs for every finding of every
+    // candidate listed or passed over (profiles of up to a few hundred terms with the full catalog).
+    const up = this.ancestors[q];
+    for (const p of this.diseaseTerms[d]) if (up.has(p) || this.ancestors[p].has(q)) return true;
+    return false;
   }
 
   private collectAncestors(start: number): void {

@@ -43,6 +43,8 @@ export interface CatalogDisease {
   readonly genes: readonly string[];
   /** For a disease without annotations of its own: the annotated diseases sharing a gene it is ranked on. */
   readonly transferredFrom?: readonly string[];
+  /** A DDXPlus condition's questionnaire evidence codes (`E_91`): an answer among them speaks for it. */
+  readonly evidences?: readonly string[];
 }
 
 /** A term's label and synonyms in another language (the knowledge base's hpo-labels-es mapping: `es`). */

@@ -182,10 +182,14 @@ def test_simulated_evaluation_uses_reporting_diseases_and_says_when_it_cannot():
 
 
 class _StubModel:
-    """The two parts of DiagnosisModel that combined_rank uses: two common diseases and a fixed suspicion."""
+    """The parts of DiagnosisModel that combined_rank uses: two common diseases (``listed``: those the findings
+    support) and a fixed suspicion."""
 
-    def __init__(self, suspicion: float):
+    n_common = 2
+
+    def __init__(self, suspicion: float, listed=(True, True)):
         self.s = suspicion
+        self.supported = type("S", (), {"mask": lambda _, observed, tokens: np.array(listed)})()
 
     def common_part(self, request):
         return np.array([0.9, 0.1]), np.zeros(1)
@@ -207,6 +211,21 @@ def test_combined_rank_counts_the_common_diseases_the_service_would_list_above()
     assert rank == 2.0 and top == pytest.approx(0.495)
     # AND a disease outside the ranker's catalog is a miss
     assert combined_rank(_StubModel(0.99), req, np.log(orphan), orphan, -1)[0] == float("inf")
+
+
+def test_combined_rank_leaves_out_the_candidates_nothing_supports():
+    from common.features import Request
+    from evaluate.served_list import combined_rank
+
+    orphan, req = np.array([0.5, 0.3, 0.2]), Request([0])
+    # GIVEN the likelier common disease (0.45) and the first orphan unsupported THEN neither counts above the truth
+    model = _StubModel(0.5, listed=(False, True))
+    rank, top = combined_rank(model, req, np.log(orphan), orphan, 1, np.array([False, True, True]))
+    # AND the list shows the truth first (0.15 > the second common disease's 0.05)
+    assert rank == 1.0 and top == pytest.approx(0.15)
+    # AND a true disease nothing supports is not listed: a miss
+    rank, _ = combined_rank(model, req, np.log(orphan), orphan, 1, np.array([True, False, True]))
+    assert rank == float("inf")
 
 
 def test_timesplit_cases_rank_on_the_served_list_no_higher_than_by_the_ranker_alone(tiny_run):

@@ -13,7 +13,7 @@ def _resolve(term: str) -> str | None:
 
 def test_a_new_disease_gets_a_profile_and_a_ddxplus_match_becomes_an_alias(tiny_zones):
     reference, _ = tiny_zones
-    entries, aliases, terms = kaggle_entries(
+    entries, aliases, alias_phenotypes, terms = kaggle_entries(
         reference / "kaggle" / "dataset.csv", reference / "mappings", _resolve, COMMON
     )
     assert [e["id"] for e in entries] == ["KAGGLE:Migraine"]
@@ -27,6 +27,10 @@ def test_a_new_disease_gets_a_profile_and_a_ddxplus_match_becomes_an_alias(tiny_
     ]
     assert "evidences" not in migraine
     assert aliases == {"DDXPLUS:Pneumonia": ["KAGGLE:Pneumonia"]}
+    # AND the alias's symptoms (cough, high fever) are the DDXPlus twin's findings too
+    assert alias_phenotypes == {
+        "DDXPLUS:Pneumonia": [{"id": "HP:0001945", "frequency": 1.0}, {"id": "HP:0012735", "frequency": 1.0}]
+    }
     # blurred_vision maps to nothing ("none"): it is not a term
     assert terms == {"HP:0002315", "HP:0001945", "HP:0012735", "HP:0001250"}
 
@@ -37,7 +41,11 @@ def test_the_knowledge_base_puts_kaggle_entries_in_the_common_block_with_their_o
     n_common = categories.count("common")
     assert categories[:n_common] == ["common"] * n_common  # the common block is the catalog's head
     assert catalog[n_common - 1]["id"] == "KAGGLE:Migraine"
-    assert next(d for d in catalog if d["id"] == "DDXPLUS:Pneumonia")["aliases"] == ["KAGGLE:Pneumonia"]
+    pneumonia = next(d for d in catalog if d["id"] == "DDXPLUS:Pneumonia")
+    assert pneumonia["aliases"] == ["KAGGLE:Pneumonia"]
+    # its Kaggle symptoms (fever, cough) are its questionnaire's findings already: each is listed once
+    ids = [p["id"] for p in pneumonia["phenotypes"]]
+    assert {"HP:0001945", "HP:0012735"} <= set(ids) and len(ids) == len(set(ids))
     evidences = json.loads((tiny_run["kb"] / "evidences.json").read_text())
     # headache and seizures have no questionnaire answer: they get a token; fever and cough are read through E_1 and
     # E_2
