@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     const width = await first.locator('.bar > div').evaluate((d) => (d as HTMLElement).style.width);
     assert.ok(Number.parseFloat(width) > 70, `top bar width ${width}`);
     assert.equal(await page.locator('#review').isHidden(), true, 'no review banner for a confident answer');
+    // the page says the list holds only candidates with a finding in their favour (docs/api.md)
+    assert.match(await text(page.locator('#summary')), /solo candidatos con algún hallazgo a favor/);
     const urti = page.locator('#differential > li[data-disease="DDXPLUS:URTI"]');
     assert.match(await text(urti.locator('.evidence').nth(1)), /En contra: Tos/);
     // AND a disease goes by its Spanish name on the Spanish page (the fixture has none for its orphan diseases)

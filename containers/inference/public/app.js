@@ -29,7 +29,8 @@ const TEXT = {
     correctLabel: '¿Es otro diagnóstico? Buscar la enfermedad (nombre, OMIM/ORPHA o gen)',
     corrected: (name) => `Corrección registrada: ${name} ✓`,
     review: (p) => `Revisión por especialista recomendada: la probabilidad más alta es ${p}, inferior al 70 %.`,
-    summary: (v, s) => `Modelo ${v} · sospecha de enfermedad rara: ${s}`,
+    summary: (v, s, supportedOnly) =>
+      `Modelo ${v} · sospecha de enfermedad rara: ${s}${supportedOnly ? ' · solo candidatos con algún hallazgo a favor' : ''}`,
     failed: (m) => `No se pudo completar la solicitud: ${m}`,
     noMatches: 'Sin coincidencias',
     genes: (n) => (n === 1 ? 'Gen' : 'Genes'),
@@ -95,7 +96,8 @@ const TEXT = {
     correctLabel: 'Another diagnosis? Search the disease (name, OMIM/ORPHA id or gene)',
     corrected: (name) => `Correction recorded: ${name} ✓`,
     review: (p) => `Specialist review recommended: the top probability is ${p}, below 70%.`,
-    summary: (v, s) => `Model ${v} · rare-disease suspicion: ${s}`,
+    summary: (v, s, supportedOnly) =>
+      `Model ${v} · rare-disease suspicion: ${s}${supportedOnly ? ' · only candidates with a finding in their favour' : ''}`,
     failed: (m) => `The request could not be completed: ${m}`,
     noMatches: 'No matches',
     genes: (n) => (n === 1 ? 'Gene' : 'Genes'),
@@ -284,7 +286,9 @@ function renderResults() {
   const top = r.differential[0]?.probability ?? 0;
   review.hidden = !r.specialistReview;
   review.textContent = r.specialistReview ? t('review')(percent(top)) : '';
-  $('summary').textContent = t('summary')(r.modelVersion, percent(r.orphanSuspicion));
+  // the API leaves out candidates nothing entered supports, unless nothing supports any (NO_SUPPORTED_CANDIDATE)
+  const supportedOnly = !r.warnings.some((w) => w.code === 'NO_SUPPORTED_CANDIDATE');
+  $('summary').textContent = t('summary')(r.modelVersion, percent(r.orphanSuspicion), supportedOnly);
   // English messages come from the API; other languages translate them by code.
   const warning = (w) => (t('warnings')[w.code] ? t('warnings')[w.code](w.id) : w.message);
   $('warnings').replaceChildren(...r.warnings.map((w) => el('li', { text: warning(w) })));
