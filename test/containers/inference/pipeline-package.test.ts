@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadModel } from '../../../containers/inference/src/model/load-model';
+import { DirPackageReader } from '../../../containers/inference/src/model/package-reader';
 import { makeHome, startApp } from './helpers';
 
 /**
@@ -74,6 +76,38 @@ describe('the package exported by the pipeline', () => {
     } finally {
       await t.app.close();
     }
+  });
+
+  test('the support set built from the per-term lists is the one candidate-by-candidate checks give', async () => {
+    // GIVEN the tiny package (a gene relative, a Kaggle entry, DDXPlus conditions with evidence codes); its catalog is
+    // smaller than the first scan, so requests never reach the per-term lists: they are held to the check here
+    const model = (await loadModel(new DirPackageReader(PIPELINE_PACKAGE))) as unknown as {
+      catalog: { evidences?: string[] }[];
+      vocabulary: { terms: unknown[] };
+      supportMask(observed: number[], answered: string[]): Uint8Array;
+      related(d: number, q: number): boolean;
+    };
+    const diseases = model.catalog.map((_, d) => d);
+    const requests = [
+      ...model.vocabulary.terms.map((_, q) => [q]),
+      ...model.vocabulary.terms.map((_, q) => [q, (q * 7 + 3) % model.vocabulary.terms.length]),
+    ];
+    let supportedSomewhere = 0;
+    for (const observed of requests) {
+      // WHEN both ways judge every disease
+      const mask = model.supportMask(observed, []);
+      const oneByOne = diseases.map((d) => (observed.some((q) => model.related(d, q)) ? 1 : 0));
+      // THEN they agree
+      expect(Array.from(mask)).toEqual(oneByOne);
+      supportedSomewhere += oneByOne.some(Boolean) && !oneByOne.every(Boolean) ? 1 : 0;
+    }
+    // AND an answer supports exactly the conditions that list its code
+    const code = model.catalog.find((d) => d.evidences?.length)?.evidences?.[0] as string;
+    expect(Array.from(model.supportMask([], [code]))).toEqual(
+      model.catalog.map((d) => (d.evidences?.includes(code) ? 1 : 0)),
+    );
+    // the requests support some diseases and not others, or the comparison would say little
+    expect(supportedSomewhere).toBeGreaterThan(10);
   });
 
   test('a disease without annotations of its own says whose findings it is ranked on', async () => {
