@@ -61,8 +61,9 @@ const TEXT = {
       CONFLICTING_PHENOTYPE: (id) => `${id} figura como presente y descartado; se tomó como presente.`,
       UNKNOWN_EVIDENCE: (id) => `${id} no es una respuesta que el modelo conozca; se ignoró.`,
       FEW_FINDINGS: (n) =>
-        `${n} hallazgo${n === '1' ? '' : 's'}: con menos de 3, la primera opción acierta como mucho en la mitad de ` +
-        'los pacientes con enfermedades comunes y en cerca de un tercio de los de enfermedades raras; ' +
+        `${n} hallazgo${n === '1' ? '' : 's'}: con menos de 3, la primera opción acierta en un tercio (un hallazgo) a ` +
+        'dos tercios (dos) de los pacientes con enfermedades comunes y en menos de un tercio de los de enfermedades ' +
+        'raras; ' +
         'añada más hallazgos del paciente.',
       NO_SUPPORTED_CANDIDATE: () =>
         'Ningún hallazgo ni respuesta figura en el perfil de un candidato: la lista sigue solo el orden de las ' +

@@ -18,9 +18,9 @@ export interface DiagnosisInput {
 
 /**
  * Below this many findings (observed phenotypes and questionnaire answers) the answer carries FEW_FINDINGS. Measured on
- * the served model (run 20261201-235420, `fewFindings` in evaluation.json), findings drawn from held-out DDXPlus
- * patients / simulated rare-disease patients, top-1: one finding 0.21 / 0.09, two 0.45 / 0.35, three 0.67 / 0.57,
- * four 0.81 / 0.75 (docs/model-card.md).
+ * run 20261202-162854 (`fewFindings` in evaluation.json), findings drawn from held-out DDXPlus patients / simulated
+ * rare-disease patients, top-1: one finding 0.36 / 0.07, two 0.64 / 0.28, three 0.81 / 0.57, four 0.88 / 0.69
+ * (docs/model-card.md; 0.21 / 0.09 and 0.45 / 0.35 with one and two when the threshold was set).
  */
 export const MIN_FINDINGS = 3;
 /** How many leading candidates the findings to look for next are chosen to separate: the page shows ten. */
@@ -216,7 +216,8 @@ export class Model {
         id: String(findings),
         message:
           `${findings} finding${findings === 1 ? '' : 's'}: with fewer than ${MIN_FINDINGS} the first candidate is ` +
-          'right for at most half of common-disease patients and about a third of rare-disease patients; ' +
+          'right for about a third (one finding) to two thirds (two) of common-disease patients and under a third of ' +
+          'rare-disease patients; ' +
           'add more of what the patient has',
       });
     }

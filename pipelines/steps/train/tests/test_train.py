@@ -5,7 +5,7 @@ import numpy as np
 from common.diagnosis_model import DiagnosisModel
 from common.features import Request
 from common.records import holdout_split
-from train.common_model import ORIGINAL_WEIGHT, augment
+from train.common_model import DROPOUT_RATES, FEW_COPIES, FEW_MAX, ORIGINAL_WEIGHT, augment
 
 
 def test_holdout_split_is_deterministic_stratified_and_keeps_singletons_in_training():
@@ -20,14 +20,24 @@ def test_holdout_split_is_deterministic_stratified_and_keeps_singletons_in_train
     assert holdout_split(list(reversed(records)))[1] == test
 
 
-def test_augmentation_adds_dropout_and_phenotype_only_copies():
-    req = Request([1, 2], [], [0, 1, 2, 3], 30.0, 1)
+def test_augmentation_adds_dropout_phenotype_only_and_few_findings_copies():
+    req = Request([1, 2, 3, 4, 5], [], [0, 1, 2, 3, 4, 5], 30.0, 1)
     pairs = list(augment([req], [5], np.random.default_rng(0)))
     # the complete record comes first and weighs ORIGINAL_WEIGHT; every copy weighs 1
     assert pairs[0] == (req, 5, ORIGINAL_WEIGHT)
     assert all(y == 5 for _, y, _ in pairs) and all(w == 1.0 for _, _, w in pairs[1:])
-    assert pairs[-1][0].tokens == [] and pairs[-1][0].observed == [1, 2]
-    assert any(len(r.tokens) < 4 for r, _, _ in pairs[1:-1])
+    dropout, rest = pairs[1 : 1 + len(DROPOUT_RATES)], pairs[1 + len(DROPOUT_RATES) :]
+    assert any(len(r.tokens) < 6 for r, _, _ in dropout)
+    # then the phenotype-only copy
+    assert rest[0][0].tokens == [] and rest[0][0].observed == [1, 2, 3, 4, 5]
+    # then, per copy, 1 to FEW_MAX of the phenotypes alone and as many answers alone
+    few = [r for r, _, _ in rest[1:]]
+    assert len(few) == 2 * FEW_COPIES
+    for phenotypes, answers in zip(few[::2], few[1::2], strict=True):
+        assert phenotypes.tokens == [] and 1 <= len(phenotypes.observed) <= FEW_MAX
+        assert set(phenotypes.observed) <= set(req.observed)
+        assert answers.observed == [] and len(answers.tokens) == len(phenotypes.observed)
+        assert set(answers.tokens) <= set(req.tokens)
 
 
 def test_train_main_writes_every_artifact_and_a_report(tiny_run):
