@@ -3,7 +3,7 @@
 DDXPlus knows 49 acute, mostly respiratory and cardiac conditions; the Kaggle set adds chronic and infectious ones
 (diabetes, hypertension, hepatitis, malaria, dengue, ...). The reviewed mapping ``kaggle-diseases-to-catalog``
 says, for each of its 41 diseases, whether it is a DDXPlus condition already (its records then train that
-condition: an ``alias`` of the DDXPlus entry) or a new common entry with a clinical display name. A new entry's
+condition: an ``alias`` of the DDXPlus entry, whose profile takes its symptoms too) or a new common entry with a clinical display name. A new entry's
 phenotypes are the HPO terms of its symptoms (``kaggle-symptoms-to-hpo``), each with the share of the disease's
 distinct symptom sets that list it. It has no questionnaire profile (no ``evidences``), so DDXPlus answers never
 count against it (common/questionnaire_profile.py).
