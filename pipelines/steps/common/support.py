@@ -1,7 +1,7 @@
 """Which candidates the list shows: those something the clinician entered speaks for.
 
 A candidate is supported when one of the observed findings is its profile term, an ancestor of one or a descendant
-of one (what the service lists as ``supportingPhenotypes``, containers/inference/src/model/model.ts), or, for a
+of one (what the service lists as ``supportingPhenotypes``, containers/inference/src/model/listing.ts), or, for a
 common disease, when one of the questionnaire answers is among its condition's evidence codes. A disease without
 annotations is judged on the profile it borrows from its gene relatives, as it is scored.
 

@@ -1,4 +1,4 @@
-import { topIndices } from '../../../containers/inference/src/model/model';
+import { topIndices } from '../../../containers/inference/src/model/listing';
 import { ageBand, DriftMonitor, psi } from '../../../containers/inference/src/monitoring/drift-monitor';
 
 const BASELINE = {

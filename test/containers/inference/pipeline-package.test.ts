@@ -81,12 +81,8 @@ describe('the package exported by the pipeline', () => {
   test('the support set built from the per-term lists is the one candidate-by-candidate checks give', async () => {
     // GIVEN the tiny package (a gene relative, a Kaggle entry, DDXPlus conditions with evidence codes); its catalog is
     // smaller than the first scan, so requests never reach the per-term lists: they are held to the check here
-    const model = (await loadModel(new DirPackageReader(PIPELINE_PACKAGE))) as unknown as {
-      catalog: { evidences?: string[] }[];
-      vocabulary: { terms: unknown[] };
-      supportMask(observed: number[], answered: string[]): Uint8Array;
-      related(d: number, q: number): boolean;
-    };
+    const model = await loadModel(new DirPackageReader(PIPELINE_PACKAGE));
+    const { support } = model;
     const diseases = model.catalog.map((_, d) => d);
     const requests = [
       ...model.vocabulary.terms.map((_, q) => [q]),
@@ -95,15 +91,15 @@ describe('the package exported by the pipeline', () => {
     let supportedSomewhere = 0;
     for (const observed of requests) {
       // WHEN both ways judge every disease
-      const mask = model.supportMask(observed, []);
-      const oneByOne = diseases.map((d) => (observed.some((q) => model.related(d, q)) ? 1 : 0));
+      const mask = support.mask(observed, []);
+      const oneByOne = diseases.map((d) => (observed.some((q) => support.related(d, q)) ? 1 : 0));
       // THEN they agree
       expect(Array.from(mask)).toEqual(oneByOne);
       supportedSomewhere += oneByOne.some(Boolean) && !oneByOne.every(Boolean) ? 1 : 0;
     }
     // AND an answer supports exactly the conditions that list its code
     const code = model.catalog.find((d) => d.evidences?.length)?.evidences?.[0] as string;
-    expect(Array.from(model.supportMask([], [code]))).toEqual(
+    expect(Array.from(support.mask([], [code]))).toEqual(
       model.catalog.map((d) => (d.evidences?.includes(code) ? 1 : 0)),
     );
     // the requests support some diseases and not others, or the comparison would say little

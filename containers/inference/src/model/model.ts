@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { SupportIndex, topIndices } from './listing';
 import { type ProfileSource, suggestFindings } from './next-findings';
 import type { CatalogDisease, DiseaseCategory, Evidences, Manifest, Vocabulary } from './package-types';
 import { otherLabels, PhenotypeIndex, type SearchEntry } from './phenotype-index';
@@ -25,8 +26,6 @@ export interface DiagnosisInput {
 export const MIN_FINDINGS = 3;
 /** How many leading candidates the findings to look for next are chosen to separate: the page shows ten. */
 export const SUGGEST_AMONG = 10;
-/** Leading candidates checked one by one for support before the supported set is built for the whole catalog. */
-const FIRST_SCAN = 60;
 
 export interface Warning {
   readonly code:
@@ -109,12 +108,8 @@ export class Model {
   private readonly diseaseExcluded: Set<number>[];
   /** Per disease, the catalog rows whose profiles it borrows (none for a disease with annotations of its own). */
   private readonly profileFrom: number[][];
-  /** Per disease, the questionnaire evidence codes of its condition (DDXPlus entries; empty elsewhere). */
-  private readonly evidenceCodes: Set<string>[];
-  /** Per term, the diseases whose profile has it (a finding at or below it is as specific or more). */
-  private readonly termDiseases: Int32Array[];
-  /** Per term, the diseases whose profile has it or a term below it (a finding there is more general). */
-  private readonly reachDiseases: Int32Array[];
+  /** Which candidates the list shows: those an entered finding or answer supports (listing.ts). */
+  public readonly support: SupportIndex;
 
   constructor(
     public readonly manifest: Manifest,
@@ -150,8 +145,11 @@ export class Model {
       frequencies: (d) => this.diseaseFrequencies[d],
     };
     this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
-    this.evidenceCodes = catalog.map((d) => new Set(d.evidences ?? []));
-    [this.termDiseases, this.reachDiseases] = diseasesByTerm(this.diseaseTerms, this.ancestors);
+    this.support = new SupportIndex(
+      this.diseaseTerms,
+      this.ancestors,
+      catalog.map((d) => d.evidences ?? []),
+    );
     const annotatedIn = new Array<number>(vocabulary.terms.length).fill(0);
     for (const terms of this.diseaseTerms) for (const t of terms) annotatedIn[t]++;
     this.phenotypes = new PhenotypeIndex(vocabulary.terms, { popularity: annotatedIn });
@@ -224,7 +222,7 @@ export class Model {
     const out = await this.run(observed, excluded, evidence, input.ageYears ?? -1, SEX_CODE[input.sex]);
     const probabilities = out.probabilities.data as Float32Array;
     const answered = [...new Set(input.evidences.filter((t) => this.tokenIndex.has(t)).map((t) => t.split('_@_')[0]))];
-    let shown = this.listed(probabilities, Math.max(input.topK, SUGGEST_AMONG), observed, answered);
+    let shown = this.support.listed(probabilities, Math.max(input.topK, SUGGEST_AMONG), observed, answered);
     if (shown.length === 0) {
       warnings.push({
         code: 'NO_SUPPORTED_CANDIDATE',
@@ -325,43 +323,6 @@ export class Model {
     return undefined;
   }
 
-  /**
-   * The first `k` candidates by probability that something entered supports (what the list shows): an observed
-   * finding related to the profile (`related`) or an answer among the condition's evidence codes. A candidate
-   * nothing supports is left out: its probability is only the prior's share. With three findings of Wilson disease
-   * the common side's third of a percent, spread over its 83 diseases, put HIV disease, asthma and allergic
-   * sinusitis 7th, 8th and 10th, before rare diseases with a cirrhosis (docs/model-card-history.md).
-   */
-  private listed(probabilities: Float32Array, k: number, observed: number[], answered: string[]): number[] {
-    // The leading candidates one by one first: most requests find theirs there (242 of the bench pool's 256). Else
-    // the whole supported set from the per-term disease lists (about 0.2 ms, a few thousand entries): checking
-    // candidates one by one down the sorted catalog made such a request take up to 6.7 ms.
-    const supports = (d: number) =>
-      observed.some((q) => this.related(d, q)) || answered.some((c) => this.evidenceCodes[d].has(c));
-    const first = topIndices(probabilities, Math.min(FIRST_SCAN, probabilities.length));
-    const out: number[] = [];
-    for (const d of first) if (supports(d) && out.push(d) === k) return out;
-    if (first.length === probabilities.length) return out;
-    const keep = this.supportMask(observed, answered);
-    const masked = probabilities.map((p, d) => (keep[d] ? p : -1));
-    return topIndices(masked, Math.min(k, masked.length)).filter((d) => keep[d]);
-  }
-
-  /** 1 for each disease an observed finding or an answer supports (as `related` and the evidence codes say). */
-  private supportMask(observed: number[], answered: string[]): Uint8Array {
-    const keep = new Uint8Array(this.catalog.length);
-    for (const q of observed) {
-      for (const d of this.reachDiseases[q]) keep[d] = 1;
-      for (const a of this.ancestors[q]) for (const d of this.termDiseases[a]) keep[d] = 1;
-    }
-    if (answered.length) {
-      this.evidenceCodes.forEach((codes, d) => {
-        if (codes.size && answered.some((c) => codes.has(c))) keep[d] = 1;
-      });
-    }
-    return keep;
-  }
-
   /** The findings that would best separate the leading candidates the list shows, whatever topK the client asked for. */
   private nextFindings(
     probabilities: Float32Array,
@@ -390,7 +351,7 @@ export class Model {
 
   /** docs/model-package.md: a term supports a disease phenotype when equal, ancestor or descendant; same for contradicting. */
   private explain(d: number, observed: number[], excluded: number[]) {
-    const related = (q: number) => this.related(d, q);
+    const related = (q: number) => this.support.related(d, q);
     const id = (i: number) => this.vocabulary.terms[i].id;
     return {
       supportingPhenotypes: observed.filter(related).map(id),
@@ -399,15 +360,6 @@ export class Model {
         ...observed.filter((q) => this.diseaseExcluded[d].has(q)),
       ].map(id),
     };
-  }
-
-  /** Whether finding q is one of disease d's profile terms, an ancestor or a descendant of one. */
-  private related(d: number, q: number): boolean {
-    // A plain loop over the disease's terms with q's ancestors looked up once: this runs for every finding of every
-    // listed candidate (profiles of up to a few hundred terms with the full catalog).
-    const up = this.ancestors[q];
-    for (const p of this.diseaseTerms[d]) if (up.has(p) || this.ancestors[p].has(q)) return true;
-    return false;
   }
 
   private collectAncestors(start: number): void {
@@ -420,42 +372,6 @@ export class Model {
       for (const p of this.vocabulary.terms[i].parents) stack.push(p);
     }
   }
-}
-
-/**
- * Per term, the diseases whose profile has the term, and those whose profile has it or a term below it (each list
- * ascending, as the catalog). About 0.4 s of the real package's load and 45 MB of resident memory (`npm run bench`
- * peak RSS 488–495 MB against 443–445 MB without them): the supported set of a request then costs the lengths of its
- * findings' lists.
- */
-function diseasesByTerm(diseaseTerms: number[][], ancestors: Set<number>[]): [Int32Array[], Int32Array[]] {
-  const direct: number[][] = ancestors.map(() => []);
-  const reach: number[][] = ancestors.map(() => []);
-  diseaseTerms.forEach((terms, d) => {
-    const closure = new Set<number>();
-    for (const t of terms) {
-      direct[t].push(d);
-      for (const a of ancestors[t]) closure.add(a);
-    }
-    for (const a of closure) reach[a].push(d);
-  });
-  const pack = (lists: number[][]) => lists.map((l) => Int32Array.from(new Set(l)));
-  return [pack(direct), pack(reach)];
-}
-
-/** Indices of the k largest values, best first, without sorting the whole (possibly 12,000-long) output. */
-export function topIndices(values: Float32Array, k: number): number[] {
-  const top: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (top.length === k && values[i] <= values[top[k - 1]]) continue;
-    let j = top.length === k ? k - 1 : top.length;
-    while (j > 0 && values[top[j - 1]] < values[i]) {
-      if (j < k) top[j] = top[j - 1];
-      j--;
-    }
-    top[j] = i;
-  }
-  return top.slice(0, k);
 }
 
 /** A disease's names in the other interface languages, as the index takes a term's translations. */
