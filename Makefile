@@ -35,11 +35,13 @@ $(STAMPS)/node: package.json package-lock.json | prereqs
 # uv installs the hashed lock in seconds; it is pinned and installed into the venv itself. With hashes required, uv
 # rebuilds pyspark's sdist on every fresh install and keeps each build (1.6 GB) in its shared cache; the prune drops
 # the stale ones, which otherwise filled the disk after a few dozen clean clones.
+# --compile-bytecode: the environment may set PYTHONDONTWRITEBYTECODE, and then every pipeline step compiled
+# scikit-learn, scipy and onnx from source on import (9 s a step; 3 s with the bytecode written at install).
 $(STAMPS)/python: requirements.txt | prereqs
 	@mkdir -p $(STAMPS)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.txt
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) --require-hashes -r requirements.txt
 	$(VENV)/bin/uv cache prune --quiet
 	@touch $@
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from common.csc import any_in_rows
 from common.orphan_model import disease_profiles
 
 
@@ -61,10 +62,10 @@ class Support:
         if observed:
             up = sorted({a for q in observed for a in self.full_ancestors[q]})
             # a profile term at or above a finding (the finding is as specific or more), or the finding above one
-            out |= np.asarray(self.direct[:, up].sum(axis=1)).ravel() > 0
-            out |= np.asarray(self.reach[:, sorted(set(observed))].sum(axis=1)).ravel() > 0
+            out |= any_in_rows(self.direct, up)
+            out |= any_in_rows(self.reach, sorted(set(observed)))
         if len(tokens):
-            out |= np.asarray(self.answers[:, sorted(set(tokens))].sum(axis=1)).ravel() > 0
+            out |= any_in_rows(self.answers, sorted(set(tokens)))
         return out
 
 

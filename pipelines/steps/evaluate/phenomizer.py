@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from common.csc import column
+
 
 class PhenomizerBaseline:
     def __init__(
@@ -46,9 +48,9 @@ class PhenomizerBaseline:
         if vec is None:
             vec = np.zeros(self.annotated.shape[0], np.float32)
             for a in self.full_ancestors[q]:
-                col = self.annotated[:, a]
-                if col.nnz:
-                    np.maximum.at(vec, col.indices, self.ic[a])
+                rows, _ = column(self.annotated, a)
+                if len(rows):
+                    np.maximum.at(vec, rows, self.ic[a])
             self._cache[q] = vec
         return vec
 

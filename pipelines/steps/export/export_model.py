@@ -122,7 +122,8 @@ def export(model_dir: Path, kb: Path, evaluation_dir: Path, out: Path, version: 
     shutil.copyfile(evaluation_dir / "evaluation.json", out / "evaluation.json")
     manifest = _manifest(model, out, version, evaluation, read_json(kb / "kb-report.json"), worst)
     write_json(out / "manifest.json", manifest, indent=2)
-    with tarfile.open(out / "model.tar.gz", "w:gz") as tar:
+    # gzip's own default level: tarfile's 9 took 21 s of the step's 40 for a 3% smaller archive
+    with tarfile.open(out / "model.tar.gz", "w:gz", compresslevel=6) as tar:
         for name in sorted(p.name for p in out.iterdir() if p.name != "model.tar.gz"):
             tar.add(out / name, arcname=name)
     return manifest
