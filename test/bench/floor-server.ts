@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvCompiler from '@fastify/ajv-compiler';
+import { Value } from '@sinclair/typebox/value';
 import Fastify from 'fastify';
 import * as ort from 'onnxruntime-node';
 import {
@@ -57,19 +58,31 @@ async function main(): Promise<void> {
   const respond = (topK: number) => ({
     requestId: '00000000-0000-4000-8000-000000000000',
     modelVersion: 'floor',
+    hpoVersion: 'floor',
     differential: Array.from({ length: topK }, (_, i) => ({
       rank: i + 1,
       diseaseId: `OMIM:${100000 + i}`,
       name: 'A disease name of ordinary length, syndrome type 2',
       category: 'orphan' as const,
       probability: 0.1,
+      genes: ['SCN1A'],
+      xrefs: [],
       supportingPhenotypes: ['HP:0001250', 'HP:0001249'],
       contradictingPhenotypes: [],
     })),
     orphanSuspicion: 0.9,
     specialistReview: true,
     warnings: [],
+    suggestedFindings: [],
   });
+  // The floor must serialise what the service does: a response the schema refuses would make every request a 500
+  // and the floor would time the error path (it did, after the schema gained hpoVersion, genes, xrefs and
+  // suggestedFindings). Checked once here, so a schema change stops the bench with the reason.
+  const sample = respond(10);
+  if (!Value.Check(DiagnosisResponse, sample)) {
+    const errors = [...Value.Errors(DiagnosisResponse, sample)].map((e) => `${e.path}: ${e.message}`);
+    throw new Error(`floor-server: its constant response no longer fits DiagnosisResponse: ${errors.join('; ')}`);
+  }
   const schema = { body: DiagnosisRequest, response: { 200: DiagnosisResponse } };
   const topK = (body: unknown) => (body as { topK?: number }).topK ?? 10;
   app.post('/shape', { schema }, async (request) => respond(topK(request.body)));

@@ -35,7 +35,14 @@ async function phase(pid: number, opts: autocannon.Options) {
   await run({ ...opts, connections: CONNECTIONS, duration: 2 }); // warm-up (JIT), not reported
   const before = cpuMs(pid);
   const result = await run({ ...opts, connections: CONNECTIONS, duration: SECONDS });
-  return { ...summary(result), cpuMsPerRequest: Number(((cpuMs(pid) - before) / result.requests.total).toFixed(4)) };
+  // A floor timed on errors is not a floor: every request of every phase must have been answered 200.
+  const answered = summary(result);
+  if (answered.non2xx > 0 || answered.errors > 0) {
+    throw new Error(
+      `${opts.url}: ${answered.non2xx} non-2xx and ${answered.errors} errors (${JSON.stringify(answered.statusCodes)})`,
+    );
+  }
+  return { ...answered, cpuMsPerRequest: Number(((cpuMs(pid) - before) / result.requests.total).toFixed(4)) };
 }
 
 async function main(): Promise<void> {
