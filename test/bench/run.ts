@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  answeredOk,
   cpuMs,
   diagnosesLoad,
   FIXTURE_MODEL,
@@ -25,7 +26,6 @@ import {
   run,
   startHello,
   startService,
-  summary,
 } from './harness';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -67,10 +67,10 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       model: { dir: MODEL_DIR, version: manifest.modelVersion, ...manifest.counts },
       requestPool: pool.length,
-      helloWorldCeiling: summary(ceiling.result),
-      diagnosesMax: summary(peak.result),
+      helloWorldCeiling: answeredOk('/hello', ceiling.result),
+      diagnosesMax: answeredOk('/v1/diagnoses', peak.result),
       [`diagnosesAt${RATE}`]: atRate,
-      serviceHealthz: summary(health.result),
+      serviceHealthz: answeredOk('/healthz', health.result),
       diagnosesShareOfCeiling: Number((peak.result.requests.average / ceiling.result.requests.average).toFixed(3)),
       diagnosesShareOfServiceHealthz: Number(
         (peak.result.requests.average / health.result.requests.average).toFixed(3),
