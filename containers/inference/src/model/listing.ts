@@ -15,9 +15,9 @@ export class SupportIndex {
   /** Per disease, the questionnaire evidence codes of its condition (DDXPlus entries; empty elsewhere). */
   private readonly evidenceCodes: Set<string>[];
   /** Per term, the diseases whose profile has it (a finding at or below it is as specific or more). */
-  private readonly termDiseases: Int32Array[];
+  private readonly termDiseases: PackedLists;
   /** Per term, the diseases whose profile has it or a term below it (a finding there is more general). */
-  private readonly reachDiseases: Int32Array[];
+  private readonly reachDiseases: PackedLists;
 
   /**
    * `diseaseTerms`: each catalog disease's profile (its own, or its gene relatives' it is ranked on); `ancestors`:
@@ -61,8 +61,8 @@ export class SupportIndex {
   public mask(observed: number[], answered: string[]): Uint8Array {
     const keep = new Uint8Array(this.diseaseTerms.length);
     for (const q of observed) {
-      for (const d of this.reachDiseases[q]) keep[d] = 1;
-      for (const a of this.ancestors[q]) for (const d of this.termDiseases[a]) keep[d] = 1;
+      this.reachDiseases.mark(q, keep);
+      for (const a of this.ancestors[q]) this.termDiseases.mark(a, keep);
     }
     if (answered.length) {
       this.evidenceCodes.forEach((codes, d) => {
@@ -74,27 +74,63 @@ export class SupportIndex {
 }
 
 /**
+ * Integer lists packed end to end in two typed arrays (list i is `values[offsets[i]]` to `values[offsets[i + 1] - 1]`):
+ * one array per list cost a header each and, while they were built as number arrays, 8 bytes an entry.
+ */
+export class PackedLists {
+  constructor(
+    private readonly offsets: Int32Array,
+    private readonly values: Int32Array,
+  ) {}
+
+  /** Set `out[v] = 1` for every value v of list i. */
+  public mark(i: number, out: Uint8Array): void {
+    for (let j = this.offsets[i], end = this.offsets[i + 1]; j < end; j++) out[this.values[j]] = 1;
+  }
+
+  /**
+   * Lists `0 .. n - 1` from `each(visit)`, which calls `visit(list, value)` in the order the values are to be
+   * stored: it is called twice, once to count each list's length and once to fill them, so nothing else is held.
+   */
+  public static build(n: number, each: (visit: (list: number, value: number) => void) => void): PackedLists {
+    const offsets = new Int32Array(n + 1);
+    each((list) => {
+      offsets[list + 1]++;
+    });
+    for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i];
+    const values = new Int32Array(offsets[n]);
+    const next = offsets.slice(0, n);
+    each((list, value) => {
+      values[next[list]++] = value;
+    });
+    return new PackedLists(offsets, values);
+  }
+}
+
+/**
  * Per term, the diseases whose profile has the term, and those whose profile has it or a term below it (each list
- * ascending, as the catalog). About 0.4 s of the real package's load and 45 MB of resident memory (`npm run bench`
- * peak RSS 488–495 MB against 443–445 MB without them): the supported set of a request then costs the lengths of its
- * findings' lists.
+ * ascending, as the catalog, without repeats). Built in two passes over the catalog into packed typed arrays: the
+ * supported set of a request then costs the lengths of its findings' lists. With one number array per term, then one
+ * Int32Array, they took about 0.4 s of the real package's load and 45 MB of resident memory (`npm run bench` peak
+ * RSS 488–495 MB against 443–445 MB without them); see docs/performance.md for the packed layout's figures.
  */
 function diseasesByTerm(
   diseaseTerms: readonly number[][],
   ancestors: readonly Set<number>[],
-): [Int32Array[], Int32Array[]] {
-  const direct: number[][] = ancestors.map(() => []);
-  const reach: number[][] = ancestors.map(() => []);
-  diseaseTerms.forEach((terms, d) => {
-    const closure = new Set<number>();
-    for (const t of terms) {
-      direct[t].push(d);
-      for (const a of ancestors[t]) closure.add(a);
-    }
-    for (const a of closure) reach[a].push(d);
+): [PackedLists, PackedLists] {
+  const direct = PackedLists.build(ancestors.length, (visit) => {
+    diseaseTerms.forEach((terms, d) => {
+      for (const t of new Set(terms)) visit(t, d);
+    });
   });
-  const pack = (lists: number[][]) => lists.map((l) => Int32Array.from(new Set(l)));
-  return [pack(direct), pack(reach)];
+  const reach = PackedLists.build(ancestors.length, (visit) => {
+    diseaseTerms.forEach((terms, d) => {
+      const closure = new Set<number>();
+      for (const t of terms) for (const a of ancestors[t]) closure.add(a);
+      for (const a of closure) visit(a, d);
+    });
+  });
+  return [direct, reach];
 }
 
 /** Indices of the k largest values, best first, without sorting the whole (possibly 12,000-long) output. */
