@@ -63,11 +63,12 @@ EVIDENCES = {
     "E_3": ("How intense is the pain?", "C", [0, 5, 10]),
     "E_4": ("Where is the pain?", "M", ["V_1", "V_2"]),
 }
-# cough is the phenotype of two answers (features.py: a given one switches the other off)
+# cough is the phenotype of two answers (features.py: a given one switches the other off); the pain location says
+# more than cough, so cough alone switches on only "Do you have a cough?" (build_knowledge_base.not_implied_tokens)
 EVIDENCE_HPO = [
     ("E_1", "HP:0001945", "Fever", "exact"),
     ("E_2", "HP:0012735", "Cough", "exact"),
-    ("E_4_@_V_2", "HP:0012735", "Cough", "exact"),
+    ("E_4_@_V_2", "HP:0012735", "Cough", "broader"),
 ]
 
 

@@ -48,6 +48,10 @@ class CommonFeatureSpec:
     # per pair: only the term itself switches the token on, not a more specific one (a ``broader`` mapping row;
     # knowledge_base/build_knowledge_base.py, direct_only_tokens); empty = none (a package from before)
     mapped_direct: list[bool] = field(default_factory=list)
+    # per pair: False where the term does not switch the token on at all, because another answer maps to the term
+    # exactly and this one says more than the term (knowledge_base/build_knowledge_base.py, not_implied_tokens):
+    # "cough" is not "intense coughing fits". The pair still counts for ``explained_terms``. Empty = all switch.
+    mapped_switches: list[bool] = field(default_factory=list)
 
     @classmethod
     def from_kb(cls, evidences_doc: dict, vocab_index: dict[str, int]) -> CommonFeatureSpec:
@@ -62,17 +66,23 @@ class CommonFeatureSpec:
             (vocab_index[h], tindex[t]) for t, h in evidences_doc.get("hpo", {}).items() if t in tindex
         )
         direct = set(evidences_doc.get("hpoDirectOnly", []))
+        quiet = set(evidences_doc.get("hpoNotImplied", []))  # a package from before: every pair switches
         return cls(
             tokens,
             ordinal,
             [p[0] for p in pairs],
             [p[1] for p in pairs],
             [tokens[p[1]] in direct for p in pairs],
+            [tokens[p[1]] not in quiet for p in pairs] if quiet else [],
         )
 
     def direct_flags(self) -> list[bool]:
         """``mapped_direct``, or all False for a spec without it."""
         return self.mapped_direct or [False] * len(self.mapped_terms)
+
+    def switch_flags(self) -> list[bool]:
+        """``mapped_switches``, or all True for a spec without it."""
+        return self.mapped_switches or [True] * len(self.mapped_terms)
 
     @property
     def width(self) -> int:
@@ -81,9 +91,13 @@ class CommonFeatureSpec:
     def covered_terms(self, full_ancestors: list[list[int]]) -> np.ndarray:
         """[T] 1.0 for each vocabulary term that switches on a questionnaire token (it is a mapped term, or a more
         specific one of a term mapped without ``mapped_direct``), the same rule as ``evidence_vector``."""
-        direct = self.direct_flags()
-        below = {t for t, d in zip(self.mapped_terms, direct, strict=True) if not d}
-        itself = {t for t, d in zip(self.mapped_terms, direct, strict=True) if d}
+        pairs = [
+            (t, d)
+            for t, d, s in zip(self.mapped_terms, self.direct_flags(), self.switch_flags(), strict=True)
+            if s
+        ]
+        below = {t for t, d in pairs if not d}
+        itself = {t for t, d in pairs if d}
         return np.array(
             [1.0 if t in itself or below.intersection(a) else 0.0 for t, a in enumerate(full_ancestors)],
             np.float32,
@@ -115,8 +129,11 @@ class CommonFeatureSpec:
         ev[req.tokens] = 1.0
         observed = set(req.observed)
         explained = self.explained_terms(req.tokens)
-        for term, tok, direct in zip(self.mapped_terms, self.mapped_tokens, self.direct_flags(), strict=True):
-            if term not in explained and term in (observed if direct else closure):
+        pairs = zip(
+            self.mapped_terms, self.mapped_tokens, self.direct_flags(), self.switch_flags(), strict=True
+        )
+        for term, tok, direct, switches in pairs:
+            if switches and term not in explained and term in (observed if direct else closure):
                 ev[tok] = 1.0
         return ev
 

@@ -86,6 +86,10 @@ def build_onnx(model: DiagnosisModel) -> onnx.ModelProto:
                 g.op("Mul", [only, g.const(direct, "map_direct")]),
             ],
         )
+    switches = np.array(spec.switch_flags(), np.float32)
+    if not switches.all():
+        # an answer that says more than its term ("intense coughing fits" for Cough): the term does not switch it on
+        mapped_on = g.op("Mul", [mapped_on, g.const(switches, "map_switches")])
     given = g.op(
         "Reshape",
         [

@@ -72,6 +72,16 @@ def direct_only_tokens(
     return sorted(out)
 
 
+def not_implied_tokens(evidence_hpo: dict[str, str], broader: set[str]) -> list[str]:
+    """Questionnaire tokens their HPO term does not switch on: mapped ``broader`` (the answer says more than the
+    term) to a term that another answer maps to exactly. A clinician who enters Cough has given "Do you have a
+    cough?", not "Do you have intense coughing fits?", the whooping-cough and tuberculosis answer that put
+    Tuberculosis first for fever and cough; Chest pain is not "chest pain even at rest". A term with only broader
+    answers still switches them on (Neoplasm is "active cancer" as far as the questionnaire goes)."""
+    exact_terms = {h for t, h in evidence_hpo.items() if t not in broader}
+    return sorted(t for t in broader if t in evidence_hpo and evidence_hpo[t] in exact_terms)
+
+
 def read_evidence_mapping(mappings_dir: Path, resolve) -> tuple[dict[str, str], set[str]]:
     """DDXPlus evidence token -> current HPO id, from the reviewed mapping file (rows with match 'none' skipped), and
     the tokens whose row says ``broader`` (``direct_only_tokens``). The Ingest step's parser reads it, so a bad row
@@ -119,6 +129,7 @@ def build(reference: Path, out: Path) -> dict:
             tokens + sorted(phenotype_tokens),
             {**evidence_hpo, **phenotype_tokens},
             direct_only_tokens(evidence_broader, reference / "mappings", phenotype_tokens, onto.resolve),
+            not_implied_tokens(evidence_hpo, evidence_broader),
         ),
     )
     inputs = [latest(reference / "hpo", "hp.v*.json.gz"), hpoa_path, g2d_path]
@@ -209,7 +220,11 @@ def _phenotype_tokens(kaggle_terms: set[str], evidence_hpo: dict[str, str]) -> d
 
 
 def _evidences_doc(
-    evidences: dict, tokens: list[str], evidence_hpo: dict[str, str], direct_only: list[str]
+    evidences: dict,
+    tokens: list[str],
+    evidence_hpo: dict[str, str],
+    direct_only: list[str],
+    not_implied: list[str],
 ) -> dict:
     docs = {}
     for code, ev in evidences.items():
@@ -222,7 +237,13 @@ def _evidences_doc(
             "isAntecedent": ev["is_antecedent"],
             "values": values,
         }
-    return {"tokens": tokens, "evidences": docs, "hpo": evidence_hpo, "hpoDirectOnly": direct_only}
+    return {
+        "tokens": tokens,
+        "evidences": docs,
+        "hpo": evidence_hpo,
+        "hpoDirectOnly": direct_only,
+        "hpoNotImplied": not_implied,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,14 +74,14 @@ def augment(
     for req, y in zip(requests, labels, strict=True):
         for _ in range(FEW_COPIES):
             k = int(rng.integers(1, FEW_MAX + 1))
-            obs = _some(req.observed, k, rng)
+            obs = some_of(req.observed, k, rng)
             age = -1.0 if rng.random() < MASK_DEMOGRAPHICS else req.age
             sex = 0 if rng.random() < MASK_DEMOGRAPHICS else req.sex
             yield Request(obs, [], [], age, sex), y, 1.0
-            yield Request([], [], _some(req.tokens, k, rng), req.age, req.sex), y, 1.0
+            yield Request([], [], some_of(req.tokens, k, rng), req.age, req.sex), y, 1.0
 
 
-def _some(items: list[int], k: int, rng: np.random.Generator) -> list[int]:
+def some_of(items: list[int], k: int, rng: np.random.Generator) -> list[int]:
     """Up to ``k`` of ``items``, drawn without replacement (all of them when there are fewer)."""
     if not items:
         return []

@@ -2,7 +2,7 @@
 
 How C, ORIGINAL_WEIGHT, NESTED_PENALTY and MASK_DEMOGRAPHICS in train/common_model.py were chosen: for each
 setting, the errors on DDXPlus training records with complete questionnaires, with half the answers removed, as HPO
-phenotypes only, and as phenotypes without age and sex, summed over the folds.
+phenotypes only, as phenotypes without age and sex, and as two of the patient's phenotypes, summed over the folds.
 
 Usage (after a pipeline run): python -m train.cross_validate --run-dir .dxops/runs/<run> --c 1 --weights 1,12
 """
@@ -20,16 +20,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from common.features import closure_of, phenotype_only, without_demographics
+from common.features import Request, closure_of, phenotype_only, without_demographics
 from common.kb_files import KnowledgeBaseFiles
 from common.orphan_model import OrphanParams, build_matrices
 from common.questionnaire_profile import QuestionnaireProfile, typical_answers
 from common.records import RecordEncoder, holdout_split, load_records
 from evaluate.evaluate import HALF_SEED, half_evidence
-from train.common_model import NESTED_PENALTY, PROFILE_PENALTY, augment, featurize
+from train.common_model import NESTED_PENALTY, PROFILE_PENALTY, augment, featurize, some_of
 
 FOLDS = 4
-VIEWS = ("complete", "halfEvidence", "phenotypesOnly", "phenotypesNoDemographics")  # as EvaluateModel's
+# EvaluateModel's four, and two of the patient's phenotypes (age and sex given), what a clinician typing the first
+# findings sends: the few-findings region the dropout copies reach least
+VIEWS = ("complete", "halfEvidence", "phenotypesOnly", "phenotypesNoDemographics", "twoPhenotypes")
 
 
 def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], seed: int = 42) -> list[dict]:
@@ -64,6 +66,9 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
             model = LogisticRegression(C=c, max_iter=3000, random_state=seed)
             model.fit(x, np.array([p[1] for p in pairs]), sample_weight=np.array([p[2] for p in pairs]))
             rng = np.random.default_rng(HALF_SEED)
+            rng_two = np.random.default_rng(
+                HALF_SEED + 1
+            )  # its own stream: the half-answer draws stay as they were
             for i in np.where((fold == f) & scored)[0]:
                 half = half_evidence(requests[i], spec.tokens, evidences.get("hpo", {}), vindex, rng)
                 q = requests[i]
@@ -72,6 +77,7 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
                     ("halfEvidence", half),
                     ("phenotypesOnly", phenotype_only(q)),
                     ("phenotypesNoDemographics", without_demographics(phenotype_only(q))),
+                    ("twoPhenotypes", Request(some_of(q.observed, 2, rng_two), [], [], q.age, q.sex)),
                 )
                 for view, req in views:
                     probs = np.full(n_common, 1e-12)

@@ -56,6 +56,17 @@ def test_a_term_a_given_answer_maps_to_switches_no_other_answer_on():
     assert spec.evidence_vector(Request([1]), {0, 1}).tolist() == [1.0, 1.0]
 
 
+def test_a_term_does_not_switch_on_an_answer_that_says_more_than_it():
+    # GIVEN rest pain (token 1) marked as not implied by chest pain (term 1), which the location maps to exactly
+    spec = CommonFeatureSpec(["E_55_@_V_101", "E_14"], [], [1, 1], [0, 1], [False, True], [True, False])
+    # WHEN a clinician enters chest pain alone THEN only the location is switched on, not pain at rest
+    assert spec.evidence_vector(Request([1]), {0, 1}).tolist() == [1.0, 0.0]
+    # AND the answer, when given, still accounts for its term: chest pain then switches nothing else on
+    assert spec.evidence_vector(Request([1], tokens=[1]), {0, 1}).tolist() == [0.0, 1.0]
+    # AND chest pain still counts as read through the location
+    assert spec.covered_terms(ANCESTORS).tolist()[1] == 1.0
+
+
 def test_common_support_marks_the_common_diseases_whose_profile_explains_a_term(tiny_run):
     from common.diagnosis_model import DiagnosisModel
 

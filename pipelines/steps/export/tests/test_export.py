@@ -6,7 +6,7 @@ import numpy as np
 import onnxruntime as ort
 
 from common.diagnosis_model import DiagnosisModel
-from common.features import Request
+from common.features import Request, closure_of
 from export.export_model import feeds
 
 
@@ -44,7 +44,11 @@ def test_onnx_matches_the_python_model_within_1e_5(tiny_run):
         Request([vocab["HP:0012735"]], [], [tok["E_4_@_V_2"]], 30.0, 1),  # the answer explains cough
         Request([vocab["HP:0001945"]], [], [tok["E_1"], tok["E_2"]], 30.0, 2),  # within URTI's list only
         Request([], [], [tok["E_2"]], 30.0, 2),  # half of URTI's list: half the nested cost
+        Request([vocab["HP:0012735"]], [], [], 30.0, 1),  # cough alone: "a cough?", not the pain location
     ]
+    cough = Request([vocab["HP:0012735"]], [], [], 30.0, 1)
+    effective = model.spec.evidence_vector(cough, closure_of(cough.observed, model.matrices.full_ancestors))
+    assert effective[tok["E_2"]] == 1.0 and effective[tok["E_4_@_V_2"]] == 0.0
     for req in requests:
         expected, suspicion = model.predict(req)
         probs, susp = session.run(None, feeds(req, n_terms, n_tokens))

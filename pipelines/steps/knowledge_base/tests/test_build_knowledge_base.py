@@ -30,6 +30,21 @@ def test_tokens_expand_categorical_and_multichoice_values():
     assert evidence_tokens(evidences) == ["E_2", "E_3_@_V_1", "E_10_@_0", "E_10_@_5"]
 
 
+def test_a_broader_answer_is_not_implied_where_another_answer_maps_the_term_exactly():
+    from knowledge_base.build_knowledge_base import not_implied_tokens
+
+    hpo = {"E_201": "HP:0012735", "E_203": "HP:0012735", "E_135": "HP:0002664", "E_91": "HP:0001945"}
+    # GIVEN intense coughing fits and active cancer mapped broader, cough and fever exactly
+    # THEN Cough does not stand for intense coughing fits, but Neoplasm, with no exact answer, stays "active cancer"
+    assert not_implied_tokens(hpo, {"E_203", "E_135"}) == ["E_203"]
+    assert not_implied_tokens(hpo, set()) == []
+
+
+def test_the_knowledge_base_lists_the_answers_a_term_does_not_imply(tiny_run):
+    evidences = json.loads((tiny_run["kb"] / "evidences.json").read_text())
+    assert evidences["hpoNotImplied"] == ["E_4_@_V_2"]
+
+
 def test_catalog_has_both_sides_and_transfers_unannotated_diseases(tiny_run):
     catalog = json.loads((tiny_run["kb"] / "catalog.json").read_text())["diseases"]
     by_id = {d["id"]: d for d in catalog}

@@ -55,7 +55,8 @@ def test_the_knowledge_base_puts_kaggle_entries_in_the_common_block_with_their_o
         "HPO_@_HP:0002315",
     ]
     # seizures is mapped only as broader: Seizure itself switches its token on, Febrile seizure does not
-    assert evidences["hpoDirectOnly"] == ["HPO_@_HP:0001250"]
+    # (and the pain location mapped broader to Cough, tiny_reference.EVIDENCE_HPO)
+    assert evidences["hpoDirectOnly"] == ["E_4_@_V_2", "HPO_@_HP:0001250"]
 
 
 def _mapping(reference, body: str):
