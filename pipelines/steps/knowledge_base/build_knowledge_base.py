@@ -75,9 +75,9 @@ def direct_only_tokens(
 def not_implied_tokens(evidence_hpo: dict[str, str], broader: set[str]) -> list[str]:
     """Questionnaire tokens their HPO term does not switch on: mapped ``broader`` (the answer says more than the
     term) to a term that another answer maps to exactly. A clinician who enters Cough has given "Do you have a
-    cough?", not "Do you have intense coughing fits?", the whooping-cough and tuberculosis answer that put
-    Tuberculosis first for fever and cough; Chest pain is not "chest pain even at rest". A term with only broader
-    answers still switches them on (Neoplasm is "active cancer" as far as the questionnaire goes)."""
+    cough?", not "Do you have intense coughing fits?"; Chest pain is not "chest pain even at rest", which only
+    unstable angina produces. A term with only broader answers still switches them on (Neoplasm is "active cancer"
+    as far as the questionnaire goes)."""
     exact_terms = {h for t, h in evidence_hpo.items() if t not in broader}
     return sorted(t for t in broader if t in evidence_hpo and evidence_hpo[t] in exact_terms)
 

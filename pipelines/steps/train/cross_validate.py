@@ -66,9 +66,8 @@ def cross_validate(processed: Path, kb: Path, c: float, weights: list[float], se
             model = LogisticRegression(C=c, max_iter=3000, random_state=seed)
             model.fit(x, np.array([p[1] for p in pairs]), sample_weight=np.array([p[2] for p in pairs]))
             rng = np.random.default_rng(HALF_SEED)
-            rng_two = np.random.default_rng(
-                HALF_SEED + 1
-            )  # its own stream: the half-answer draws stay as they were
+            # the two-phenotype draws get a stream of their own, so the half-answer draws stay as they were
+            rng_two = np.random.default_rng(HALF_SEED + 1)
             for i in np.where((fold == f) & scored)[0]:
                 half = half_evidence(requests[i], spec.tokens, evidences.get("hpo", {}), vindex, rng)
                 q = requests[i]
