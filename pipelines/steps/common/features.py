@@ -84,6 +84,13 @@ class CommonFeatureSpec:
         """``mapped_switches``, or all True for a spec without it."""
         return self.mapped_switches or [True] * len(self.mapped_terms)
 
+    def _switching(self) -> list[tuple[int, int, bool]]:
+        """(term, token, direct) of each pair whose term switches its token on."""
+        pairs = zip(
+            self.mapped_terms, self.mapped_tokens, self.direct_flags(), self.switch_flags(), strict=True
+        )
+        return [(t, k, d) for t, k, d, s in pairs if s]
+
     @property
     def width(self) -> int:
         return len(self.tokens) + len(self.ordinal) + 4
@@ -91,13 +98,9 @@ class CommonFeatureSpec:
     def covered_terms(self, full_ancestors: list[list[int]]) -> np.ndarray:
         """[T] 1.0 for each vocabulary term that switches on a questionnaire token (it is a mapped term, or a more
         specific one of a term mapped without ``mapped_direct``), the same rule as ``evidence_vector``."""
-        pairs = [
-            (t, d)
-            for t, d, s in zip(self.mapped_terms, self.direct_flags(), self.switch_flags(), strict=True)
-            if s
-        ]
-        below = {t for t, d in pairs if not d}
-        itself = {t for t, d in pairs if d}
+        pairs = self._switching()
+        below = {t for t, _, d in pairs if not d}
+        itself = {t for t, _, d in pairs if d}
         return np.array(
             [1.0 if t in itself or below.intersection(a) else 0.0 for t, a in enumerate(full_ancestors)],
             np.float32,
@@ -129,11 +132,8 @@ class CommonFeatureSpec:
         ev[req.tokens] = 1.0
         observed = set(req.observed)
         explained = self.explained_terms(req.tokens)
-        pairs = zip(
-            self.mapped_terms, self.mapped_tokens, self.direct_flags(), self.switch_flags(), strict=True
-        )
-        for term, tok, direct, switches in pairs:
-            if switches and term not in explained and term in (observed if direct else closure):
+        for term, tok, direct in self._switching():
+            if term not in explained and term in (observed if direct else closure):
                 ev[tok] = 1.0
         return ev
 

@@ -37,6 +37,7 @@ def test_onnx_matches_the_python_model_within_1e_5(tiny_run):
         Request([], [], [], -1.0, 0),
     ]
     tok = {t: i for i, t in enumerate(model.spec.tokens)}
+    cough = Request([vocab["HP:0012735"]], [], [], 30.0, 1)  # cough alone: "a cough?", not the pain location
     # the tiny catalog nests URTI's list in pneumonia's, and cough is the phenotype of two answers
     assert model.profile.larger.shape[0] == 1 and model.profile.nested_penalty > 0
     assert model.profile.per_answer.tolist() == [0.5]  # URTI's patients answer both of its evidences
@@ -44,9 +45,8 @@ def test_onnx_matches_the_python_model_within_1e_5(tiny_run):
         Request([vocab["HP:0012735"]], [], [tok["E_4_@_V_2"]], 30.0, 1),  # the answer explains cough
         Request([vocab["HP:0001945"]], [], [tok["E_1"], tok["E_2"]], 30.0, 2),  # within URTI's list only
         Request([], [], [tok["E_2"]], 30.0, 2),  # half of URTI's list: half the nested cost
-        Request([vocab["HP:0012735"]], [], [], 30.0, 1),  # cough alone: "a cough?", not the pain location
+        cough,
     ]
-    cough = Request([vocab["HP:0012735"]], [], [], 30.0, 1)
     effective = model.spec.evidence_vector(cough, closure_of(cough.observed, model.matrices.full_ancestors))
     assert effective[tok["E_2"]] == 1.0 and effective[tok["E_4_@_V_2"]] == 0.0
     for req in requests:
