@@ -156,9 +156,12 @@ def _add_row(diseases, row, resolve, unresolved) -> None:
 
 
 def read_genes_to_disease(path: str | Path) -> dict[str, set[str]]:
-    """disease id -> gene symbols."""
+    """disease id -> gene symbols; a locus NCBI gives no symbol ("-": imprinting centres, regulatory regions) goes by
+    its NCBIGene id. Keyed by "-", the 11 diseases of seven such loci (Prader-Willi, Beckwith-Wiedemann,
+    beta-thalassemia...) were each other's gene relatives, and a nameless disease borrowed their profiles."""
     genes: dict[str, set[str]] = defaultdict(set)
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            genes[row["disease_id"]].add(row["gene_symbol"])
+            symbol = row["gene_symbol"].strip()
+            genes[row["disease_id"]].add(row["ncbi_gene_id"] if symbol in ("", "-") else symbol)
     return dict(genes)

@@ -1,4 +1,6 @@
-from common.annotations import read_hpoa
+import gzip
+
+from common.annotations import read_genes_to_disease, read_hpoa
 
 HEADER = "database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n"
 
@@ -28,3 +30,23 @@ def test_the_sex_column_qualifies_a_row_and_makes_a_disease_single_sex_only_when
     # AND the male-only row stays known at the phenotype level
     assert diseases["OMIM:1"].phenotype_sex("HP:0000028") == "male"
     assert diseases["OMIM:1"].phenotype_sex("HP:0001250") is None
+
+
+def test_a_locus_without_a_gene_symbol_goes_by_its_ncbi_id_so_unrelated_loci_are_not_relatives(tmp_path):
+    path = tmp_path / "genes_to_disease.txt.gz"
+    rows = [
+        "ncbi_gene_id\tgene_symbol\tassociation_type\tdisease_id\tsource",
+        "NCBIGene:105259599\t-\tMENDELIAN\tOMIM:130650\tmim2gene",
+        "NCBIGene:7467\t-\tMENDELIAN\tOMIM:194190\tmim2gene",
+        "NCBIGene:6335\tSCN9A\tMENDELIAN\tOMIM:243000\tmim2gene",
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(rows) + "\n")
+
+    genes = read_genes_to_disease(path)
+
+    assert genes == {
+        "OMIM:130650": {"NCBIGene:105259599"},
+        "OMIM:194190": {"NCBIGene:7467"},
+        "OMIM:243000": {"SCN9A"},
+    }
