@@ -30,6 +30,8 @@ export function hasAwsConfig(env: NodeJS.ProcessEnv = process.env): boolean {
     env.AWS_ACCESS_KEY_ID ||
     env.AWS_PROFILE ||
     env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+    // ECS tasks and CodeBuild set the relative URI; the full one is for other container hosts.
+    env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ||
     env.AWS_CONTAINER_CREDENTIALS_FULL_URI
   )
     return true;

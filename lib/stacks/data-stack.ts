@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -102,6 +102,10 @@ export class DataStack extends Stack {
         schedule: props.config.ingestionSchedule,
       });
     }
+    new CfnOutput(this, 'RawBucketName', {
+      value: this.rawBucket.bucketName,
+      description: 'Raw zone bucket: DXOPS_RAW_BUCKET for `dxops data upload`',
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -95,6 +95,14 @@ export class MlStack extends Stack {
       pipelineDefinition: { PipelineDefinitionBody: this.toJsonString(definition) },
     });
     this.pipeline.addResourceDependency(this.modelPackageGroup);
+    new CfnOutput(this, 'PipelineName', {
+      value: this.pipelineName,
+      description: 'SageMaker pipeline: DXOPS_PIPELINE_NAME for `dxops pipeline`',
+    });
+    new CfnOutput(this, 'ModelPackageGroupName', {
+      value: config.ml.modelPackageGroupName,
+      description: 'Model registry group: DXOPS_MODEL_PACKAGE_GROUP for `dxops models`',
+    });
   }
 
   /** Security group of the processing and training jobs: HTTPS out only. */

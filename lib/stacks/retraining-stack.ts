@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -75,5 +75,9 @@ export class RetrainingStack extends Stack {
     });
     if (config.retraining.scheduleDays > 0) this.workflow.addScheduleTrigger(config.retraining.scheduleDays);
     if (props.ingestionJobName !== undefined) this.workflow.addNewDataTrigger(props.ingestionJobName);
+    new CfnOutput(this, 'RetrainingStateMachineArn', {
+      value: this.workflow.stateMachine.stateMachineArn,
+      description: 'Retraining state machine: DXOPS_RETRAINING_STATE_MACHINE for `dxops retrain`',
+    });
   }
 }

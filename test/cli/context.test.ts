@@ -15,6 +15,9 @@ describe('where dxops acts, and how it reports errors', () => {
     expect(resolveContext({}, { HOME }).mode).toBe('local');
     expect(resolveContext({}, { HOME, AWS_ACCESS_KEY_ID: 'AKIA' }).mode).toBe('aws');
     expect(resolveContext({}, { HOME, AWS_PROFILE: 'ops' }).mode).toBe('aws');
+    // container credentials: ECS tasks and CodeBuild set the relative URI, other hosts the full one
+    expect(resolveContext({}, { HOME, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/x' }).mode).toBe('aws');
+    expect(resolveContext({}, { HOME, AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1/creds' }).mode).toBe('aws');
     expect(resolveContext({ local: true }, { HOME, AWS_PROFILE: 'ops' }).mode).toBe('local');
     expect(resolveContext({ aws: true }, { HOME }).mode).toBe('aws');
     expect(resolveContext({}, { HOME, AWS_CONFIG_FILE: join(HOME, 'nope') }).mode).toBe('local');

@@ -118,6 +118,13 @@ describe('DataStack', () => {
     });
   });
 
+  test('outputs the raw bucket name the CLI reads as DXOPS_RAW_BUCKET', () => {
+    template.hasOutput('RawBucketName', {
+      Value: { Ref: 'RawBucketF4E29A3F' },
+      Description: Match.stringLikeRegexp('DXOPS_RAW_BUCKET'),
+    });
+  });
+
   test('cdk-nag AwsSolutions and HIPAA.Security report no unacknowledged findings', () => {
     expect(nagFindings(stack)).toEqual({ errors: [], warnings: [] });
   });

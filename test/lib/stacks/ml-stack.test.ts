@@ -62,6 +62,17 @@ describe('MlStack', () => {
     });
   });
 
+  test('outputs the pipeline and model package group names the CLI reads from the environment', () => {
+    template.hasOutput('PipelineName', {
+      Value: 'dxops-prod-training',
+      Description: Match.stringLikeRegexp('DXOPS_PIPELINE_NAME'),
+    });
+    template.hasOutput('ModelPackageGroupName', {
+      Value: 'dxops-diagnosis-prod',
+      Description: Match.stringLikeRegexp('DXOPS_MODEL_PACKAGE_GROUP'),
+    });
+  });
+
   test('cdk-nag AwsSolutions and HIPAA.Security report no unacknowledged findings', () => {
     expect(nagFindings(ml)).toEqual({ errors: [], warnings: [] });
   });

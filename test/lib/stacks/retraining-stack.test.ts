@@ -47,6 +47,14 @@ describe('RetrainingStack', () => {
     });
   });
 
+  test('outputs the state machine ARN the CLI reads as DXOPS_RETRAINING_STATE_MACHINE', () => {
+    const [machine] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    template.hasOutput('RetrainingStateMachineArn', {
+      Value: { Ref: machine },
+      Description: Match.stringLikeRegexp('DXOPS_RETRAINING_STATE_MACHINE'),
+    });
+  });
+
   test('cdk-nag AwsSolutions and HIPAA.Security report no unacknowledged findings', () => {
     expect(nagFindings(retraining)).toEqual({ errors: [], warnings: [] });
   });
