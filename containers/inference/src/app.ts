@@ -9,9 +9,11 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import { clientErrorHandler } from './client-errors';
 import type { ServiceConfig } from './config';
 import auth from './plugins/auth';
 import errorHandler from './plugins/error-handler';
+import jsonBody from './plugins/json-body';
 import openapi from './plugins/openapi';
 import security from './plugins/security';
 import services, { type ServicesOptions } from './plugins/services';
@@ -20,6 +22,7 @@ import diagnoses from './routes/diagnoses';
 import feedback from './routes/feedback';
 import health from './routes/health';
 import { AGE_DURATION_FORMAT, isAgeDuration } from './schemas';
+import { formatValidationErrors } from './validation-messages';
 
 export interface AppOptions extends Omit<ServicesOptions, 'config'> {
   readonly logger?: FastifyServerOptions['logger'];
@@ -56,6 +59,8 @@ function logSafeRequest(request: FastifyRequest) {
 }
 
 export async function buildApp(config: ServiceConfig, opts: AppOptions = {}): Promise<FastifyInstance> {
+  // Node checks the request deadlines this often (its default of 30 s is too coarse for a 10 s limit)
+  const checkEveryMs = Math.min(1000, config.requestTimeoutMs);
   const app = Fastify({
     // The serializer applies to any logger passed in too (tests capture the lines), so what is tested is what runs.
     logger:
@@ -76,24 +81,33 @@ export async function buildApp(config: ServiceConfig, opts: AppOptions = {}): Pr
     // The load balancer closes idle connections after 60 s; keep ours open longer so it never hits a closed one.
     keepAliveTimeout: 72_000,
     // Slow clients (slow-loris): a request whose headers and body have not all arrived within REQUEST_TIMEOUT_MS is
-    // answered 408 and its connection closed; an idle connection is closed after the same time. Node checks the
-    // deadlines every connectionsCheckingInterval (30 s by default, too coarse for a 10 s limit) and its headers
-    // deadline is fixed when the server is created, so both are set here.
+    // answered 408 (clientErrorHandler states the limit) and its connection closed, a connection that sends nothing
+    // likewise. Node checks those deadlines every connectionsCheckingInterval, and its headers deadline is fixed when
+    // the server is created, so both are set here. The socket's inactivity timeout (connectionTimeout) destroys a
+    // connection without a word, so it is set past the last check: with it equal, a client that stalled got its
+    // connection closed with an empty reply instead of the 408.
     requestTimeout: config.requestTimeoutMs,
-    connectionTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs + 2 * checkEveryMs,
     http: {
       headersTimeout: config.requestTimeoutMs,
       requestTimeout: config.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      connectionsCheckingInterval: checkEveryMs,
     },
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
+    // A parameter longer than find-my-way's default of 100 characters matched no route (a 404 "no route"); the route's
+    // schema judges it instead (a 400 naming the form). Node's header size limit (16 KiB) bounds the URL anyway.
+    routerOptions: { maxParamLength: 16_384 },
     trustProxy: config.host !== '127.0.0.1',
     // Unknown fields are refused (additionalProperties: false), never silently dropped; query strings are coerced.
     schemaController: { compilersFactory: { buildValidator: coercingOnlyOutsideBodies as never } },
+    schemaErrorFormatter: formatValidationErrors,
     ajv: {
       customOptions: {
         removeAdditional: false,
         coerceTypes: 'array',
         allErrors: false,
+        // the value and schema of each error, which the 400 message quotes (validation-messages.ts)
+        verbose: true,
         formats: { [AGE_DURATION_FORMAT]: isAgeDuration },
       },
     },
@@ -111,6 +125,7 @@ export async function buildApp(config: ServiceConfig, opts: AppOptions = {}): Pr
     done();
   });
   await app.register(errorHandler);
+  await app.register(jsonBody);
   await app.register(security, { config });
   await app.register(openapi, { auth: config.auth !== undefined });
   await app.register(services, { config, emfSink: opts.emfSink, locator: opts.locator });

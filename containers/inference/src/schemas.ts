@@ -9,14 +9,23 @@ export const HpoId = Type.String({
   description: 'an HPO term id, e.g. HP:0001250',
   examples: ['HP:0001250'],
 });
-// Every prefix of the catalog (docs/model.md): the HPO annotations' OMIM, ORPHA and DECIPHER, and the common side's
-// DDXPlus conditions and Kaggle diseases.
+// Every prefix of the catalog (docs/model.md): the HPO annotations' OMIM, ORPHA and DECIPHER, whose ids are numbers,
+// and the common side's DDXPlus conditions and Kaggle diseases, whose ids are slugs of their names.
+export const DISEASE_ID_PATTERN = '^((OMIM|ORPHA|DECIPHER):[0-9]{1,10}|(DDXPLUS|KAGGLE):[A-Za-z0-9_]{1,100})$';
+/** The form of a disease id, as 400s and the OpenAPI document name it. */
+export const DISEASE_ID_FORM = 'OMIM:<n>, ORPHA:<n>, DECIPHER:<n> (<n> a number), DDXPLUS:<slug> or KAGGLE:<slug>';
 export const DiseaseId = Type.String({
-  pattern: '^(OMIM|ORPHA|DECIPHER|DDXPLUS|KAGGLE):[A-Za-z0-9_]{1,100}$',
-  description: 'OMIM:<n>, ORPHA:<n>, DECIPHER:<n>, DDXPLUS:<slug> or KAGGLE:<slug>',
+  pattern: DISEASE_ID_PATTERN,
+  description: DISEASE_ID_FORM,
   examples: ['OMIM:607208'],
 });
-export const RequestId = Type.String({ format: 'uuid', description: 'the requestId of a diagnosis response' });
+// The canonical 8-4-4-4-12 form only: format 'uuid' alone also takes "urn:uuid:<id>", which never joins its request.
+export const REQUEST_ID_PATTERN = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$';
+export const RequestId = Type.String({
+  format: 'uuid',
+  pattern: REQUEST_ID_PATTERN,
+  description: 'the requestId of a diagnosis response (8-4-4-4-12 hex digits; upper case is read as lower case)',
+});
 
 export const ErrorResponse = Type.Object(
   {
@@ -37,39 +46,51 @@ const NativePhenotype = Type.Object(
   { additionalProperties: false },
 );
 
-/** The phenopacket age format: an ISO 8601 duration such as P3Y, P2Y6M, P8M or P10D, at most 130 years in total. */
+/**
+ * The phenopacket age format: an ISO 8601 duration in years, months, weeks and days (P3Y, P2Y6M, P8M, P10D), at most
+ * 130 years in total. ISO 8601 allows a decimal fraction on the smallest unit given (P1.5Y, P2Y6.5M); a time part
+ * (PT4H) is not read as an age (model/time-element.ts, and the pipeline's reader, read none).
+ */
 export const AGE_DURATION_FORMAT = 'iso8601-age';
-const AGE_DURATION = /^P(?:(\d{1,3})Y)?(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,5})D)?$/;
 const MAX_AGE_YEARS = 130;
-/** The same shape as AGE_DURATION without the bare `P`, as a schema pattern (alternatives, no look-ahead). */
-const AGE_PATTERN =
-  '^P(\\d{1,3}Y(\\d{1,4}M)?(\\d{1,4}W)?(\\d{1,5}D)?|\\d{1,4}M(\\d{1,4}W)?(\\d{1,5}D)?|\\d{1,4}W(\\d{1,5}D)?|\\d{1,5}D)$';
+/** The form of an age, as 400s and the OpenAPI document name it. */
+export const AGE_FORM = `an ISO 8601 duration in years, months, weeks and days such as P3Y, P2Y6M, P1.5Y or P10D, of at most ${MAX_AGE_YEARS} years`;
+const AGE_DURATION =
+  /^P(?:\d{1,3}(?:\.\d{1,3})?Y)?(?:\d{1,4}(?:\.\d{1,3})?M)?(?:\d{1,4}(?:\.\d{1,3})?W)?(?:\d{1,5}(?:\.\d{1,3})?D)?$/;
+/** A fraction followed by another unit (P1.5Y6M): ISO 8601 allows one on the smallest unit only. */
+const FRACTION_BEFORE_A_UNIT = /\.\d+[YMW]\d/;
+const N = (digits: number) => `\\d{1,${digits}}(\\.\\d{1,3})?`;
+/** The shape of AGE_DURATION without the bare `P`, as a schema pattern (alternatives, no look-ahead). */
+export const AGE_PATTERN = `^P(${N(3)}Y(${N(4)}M)?(${N(4)}W)?(${N(5)}D)?|${N(4)}M(${N(4)}W)?(${N(5)}D)?|${N(4)}W(${N(5)}D)?|${N(5)}D)$`;
 
 /**
  * The validator of AGE_DURATION_FORMAT, registered with the app's JSON schema validator (app.ts): the bounded shape
  * of AGE_DURATION, read as years the way the service reads it (model/time-element.ts).
  */
 export function isAgeDuration(iso: string): boolean {
-  const years = AGE_DURATION.test(iso) ? isoDurationYears(iso) : undefined;
+  const shaped = AGE_DURATION.test(iso) && !FRACTION_BEFORE_A_UNIT.test(iso);
+  const years = shaped ? isoDurationYears(iso) : undefined;
   return years !== undefined && years <= MAX_AGE_YEARS;
 }
 
 const IsoAge = Type.Object({
-  iso8601duration: Type.String({
-    pattern: AGE_PATTERN,
-    format: AGE_DURATION_FORMAT,
-    description: `an ISO 8601 duration (P3Y, P2Y6M, P8M, P10D) of at most ${MAX_AGE_YEARS} years`,
-  }),
+  iso8601duration: Type.String({ pattern: AGE_PATTERN, format: AGE_DURATION_FORMAT, description: AGE_FORM }),
 });
+
+/** The forms of a GA4GH TimeElement; an empty one is refused (it says nothing, and would be read as no age). */
+const TIME_FORMS = ['age', 'ageRange', 'ontologyClass', 'gestationalAge', 'timestamp', 'interval'];
 
 /**
  * A GA4GH TimeElement in the forms that give an age (model/time-element.ts reads them): the first of age, ageRange
  * (its midpoint), ontologyClass (an HPO onset term, its range's midpoint) and gestationalAge (0) that is present.
+ * A range that starts after it ends is a 400 too (routes/diagnosis-input.ts: JSON Schema cannot compare two values).
  */
 const TimeElement = Type.Object(
   {
     age: Type.Optional(IsoAge),
-    ageRange: Type.Optional(Type.Object({ start: IsoAge, end: IsoAge })),
+    ageRange: Type.Optional(
+      Type.Object({ start: IsoAge, end: IsoAge }, { description: 'read as its midpoint; start may not be after end' }),
+    ),
     ontologyClass: Type.Optional(
       Type.Object({
         id: Type.Union(
@@ -85,8 +106,14 @@ const TimeElement = Type.Object(
         days: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 })),
       }),
     ),
+    timestamp: Type.Optional(Type.String({ description: 'gives no age: the service takes no birth date' })),
+    interval: Type.Optional(Type.Object({}, { description: 'gives no age' })),
   },
-  { description: 'age, ageRange, ontologyClass or gestationalAge; a timestamp or an interval gives no age' },
+  {
+    description:
+      'age, ageRange, ontologyClass or gestationalAge; a timestamp or an interval gives no age; an empty one is refused',
+    anyOf: TIME_FORMS.map((form) => ({ required: [form] })),
+  },
 );
 
 /** GA4GH Phenopacket v2: only the fields the service reads are checked; everything else is ignored, never stored. */

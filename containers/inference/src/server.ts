@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { DirLockedError } from './storage/dir-lock';
 
 /** Entry point: read the config once, build the app, listen, and close gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -14,7 +15,17 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await buildApp(config, { publicDir: process.env.PUBLIC_DIR });
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp(config, { publicDir: process.env.PUBLIC_DIR });
+  } catch (err) {
+    // another service writes this DXOPS_HOME's audit and feedback files: stop, naming it, rather than append beside it
+    if (err instanceof DirLockedError) {
+      process.stderr.write(`dxops inference: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   // In-flight requests finish (and their audit records are synced) before the process exits; ECS waits 30 s.
   closeWithGrace({ delay: 25_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');

@@ -2,7 +2,9 @@
 
 A feedback record (``POST /v1/feedback``, docs/api.md) carries the label (``diseaseId``) and, when the request was
 still in the service's memory, the request's inputs (``input``: resolved HPO ids, questionnaire tokens, age band,
-sex). Otherwise the inputs come from the audit record with the same ``requestId``. One canonical record per request:
+sex). Otherwise the inputs come from the audit record with the same ``requestId``. Either holds what the model used:
+the tokens the service ignored are apart, in the audit record's ``unknownEvidences``, which is not read, so a label
+is not quarantined for a token the model never saw. One canonical record per request:
 a later feedback for the same request (a correction after a confirmation) supersedes the earlier ones, which go to
 quarantine with the reason. Audit records without feedback are unlabeled predictions, not training records, and
 produce no row. The service never records exact ages, so the record's ``age_years`` is its age band's midpoint.

@@ -14,6 +14,7 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     ['a synonym', 'pyrex', 'HP:0001945', 'synonym'],
     ['a layperson word', 'hole in the', 'HP:0001631', 'layperson'],
     ['an exact HPO id', 'hp:0002094', 'HP:0002094', 'id'],
+    ['an alternative id, as its current term (diagnoses redirect it too)', 'HP:0002279', 'HP:0001250', 'id'],
     ['upper case and diacritics', 'FÈVER', 'HP:0001945', 'label'],
   ])('type-ahead finds %s', async (_name, q, id, kind) => {
     // WHEN
@@ -46,11 +47,15 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     ['a q over 100 characters', `/v1/phenotypes?q=${'a'.repeat(101)}`, /q must NOT have more than 100 characters/],
     ['a limit that is not a number', '/v1/phenotypes?q=fe&limit=ten', /limit must be integer/],
     ['a limit over 50', '/v1/phenotypes?q=fe&limit=51', /limit must be <= 50/],
-    ['an unknown parameter', '/v1/phenotypes?q=fe&name=jane', /must NOT have additional properties/],
+    [
+      'an unknown parameter',
+      '/v1/phenotypes?q=fe&name=jane',
+      /^invalid request: querystring has an unknown parameter "name"$/,
+    ],
     [
       'a language the page does not speak',
       '/v1/phenotypes?q=fe&lang=fr',
-      /querystring\/lang must be equal to constant/,
+      /^invalid request: querystring\/lang must be one of en, es \(got "fr"\)$/,
     ],
   ])('%s is a 400 that says what was wrong', async (_name, url, message) => {
     const res = await get(url);
@@ -91,10 +96,15 @@ describe('GET /v1/phenotypes, /v1/diseases and /v1/diseases/:id', () => {
     ['a path traversal', '/v1/diseases/..%2F..%2Fetc%2Fpasswd'],
     ['an unknown prefix', '/v1/diseases/MONDO:0000001'],
     ['a bare number', '/v1/diseases/607208'],
-  ])('%s as a disease id is a 400', async (_name, url) => {
+    ['an OMIM id that is not a number', '/v1/diseases/OMIM:abc'],
+    // longer than the router's default parameter limit (100 characters), which made it a 404 "no route"
+    ['an id of 120 digits', `/v1/diseases/OMIM:${'1'.repeat(120)}`],
+  ])('%s as a disease id is a 400 naming the form', async (_name, url) => {
     const res = await get(url);
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toMatch(/params\/id must match pattern/);
+    expect(res.json().message).toBe(
+      'invalid request: params/id must be OMIM:<n>, ORPHA:<n>, DECIPHER:<n> (<n> a number), DDXPLUS:<slug> or KAGGLE:<slug>',
+    );
   });
 
   test.each([

@@ -49,6 +49,12 @@ describe('health, readiness, metrics and EMF', () => {
     expect(lines.find((l) => l.LatencyMs)?.LatencyMs).toHaveLength(2);
   });
 
+  test('the OpenAPI document says /metrics may be shed (503), as the health checks never are', async () => {
+    const paths = (await t.app.inject({ url: '/docs/json' })).json().paths;
+    expect(Object.keys(paths['/metrics'].get.responses)).toContain('503');
+    expect(Object.keys(paths['/healthz'].get.responses)).not.toContain('503');
+  });
+
   test('the OpenAPI document lists every route', async () => {
     const res = await t.app.inject({ url: '/docs/json' });
     expect(res.statusCode).toBe(200);
@@ -101,18 +107,22 @@ describe('without an approved model', () => {
 });
 
 describe('rate limiting', () => {
-  test('requests over the per-minute limit get a 429 that says when to retry; health checks are exempt', async () => {
+  test('requests over the per-minute limit get a 429 naming the window and when to retry; health checks are exempt', async () => {
     // GIVEN a limit of 3 per minute
     const t = await startApp({ RATE_LIMIT_PER_MINUTE: '3' });
     try {
-      // WHEN
+      // WHEN the limit is reached, and the next request comes over a second into the window
       const codes = [];
       for (let i = 0; i < 4; i++) codes.push((await t.app.inject({ url: '/v1/phenotypes?q=fe' })).statusCode);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       const limited = await t.app.inject({ url: '/v1/phenotypes?q=fe' });
-      // THEN
+      // THEN the window is still a minute (the time left until it resets was named as the window), the wait is less
       expect(codes).toEqual([200, 200, 200, 429]);
-      expect(limited.json().message).toMatch(/rate limit of 3 requests per minute exceeded; retry in \d+ s/);
+      expect(limited.json().message).toMatch(/^rate limit of 3 requests per minute exceeded; retry in \d+ s$/);
+      expect(Number(/retry in (\d+) s/.exec(limited.json().message)?.[1])).toBeLessThan(60);
       expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+      // a health check with a query string is still one (the raw URL used to be compared)
+      for (let i = 0; i < 4; i++) expect((await t.app.inject({ url: '/healthz?probe=1' })).statusCode).toBe(200);
     } finally {
       await t.app.close();
     }

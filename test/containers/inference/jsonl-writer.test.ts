@@ -5,12 +5,14 @@ import { JsonlWriter } from '../../../containers/inference/src/storage/jsonl-wri
 
 describe('JsonlWriter (group-commit JSON Lines)', () => {
   const lines = (dir: string) =>
-    readdirSync(dir).flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-    );
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) =>
+        readFileSync(join(dir, f), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      );
 
   test('sequential appends each resolve, with the record already in the file', async () => {
     // GIVEN

@@ -12,9 +12,11 @@ describe('load shedding by requests in progress (MAX_IN_FLIGHT)', () => {
 
   test('requests beyond the limit get an immediate 503 with Retry-After, health checks never do', async () => {
     // WHEN four diagnoses start together (each waits for its audit fdatasync) and a health check comes in
-    const [responses, health] = await Promise.all([
+    const [responses, health, probe] = await Promise.all([
       Promise.all([diagnose(), diagnose(), diagnose(), diagnose()]),
       t.app.inject({ method: 'GET', url: '/healthz' }),
+      // with a query string too: the path is compared, not the raw URL
+      t.app.inject({ method: 'GET', url: '/healthz?probe=1' }),
     ]);
     // THEN two are served and two refused, saying why
     const codes = responses.map((r) => r.statusCode).sort();
@@ -23,6 +25,7 @@ describe('load shedding by requests in progress (MAX_IN_FLIGHT)', () => {
     expect(refused?.headers['retry-after']).toBe('5');
     expect(refused?.json().message).toMatch(/2 requests in progress, its limit/);
     expect(health.statusCode).toBe(200);
+    expect(probe.statusCode).toBe(200);
   });
 
   test('finished requests free their slots: the next ones are served', async () => {

@@ -76,6 +76,66 @@ describe('PhenotypeIndex ranking', () => {
   });
 });
 
+describe('PhenotypeIndex: gene symbols and ids are not Spanish words', () => {
+  // Brugada syndrome (SCN1B) listed first, so only the match decides; the real package ranked it first for "SCN1A"
+  const diseases = new PhenotypeIndex(
+    [
+      { id: 'ORPHA:130', label: 'Brugada syndrome', synonyms: [], layperson: [] },
+      { id: 'OMIM:607208', label: 'Dravet syndrome', synonyms: [], layperson: [] },
+      {
+        id: 'OMIM:604403',
+        label: 'Generalized epilepsy with febrile seizures plus, type 2',
+        synonyms: [],
+        layperson: [],
+      },
+      {
+        id: 'OMIM:604233',
+        label: 'Generalized epilepsy with febrile seizures plus, type 1',
+        synonyms: [],
+        layperson: [],
+      },
+    ],
+    { neutral: [['SCN1B', 'SCN5A'], ['SCN1A', 'ORPHA:33069'], ['SCN1A'], ['SCN1B']] },
+  );
+
+  test('SCN1A finds the diseases with gene SCN1A only, not those with SCN1B', () => {
+    // WHEN
+    const results = diseases.search('SCN1A', 50);
+    // THEN its final "a" is not an ending: "scn1" would match SCN1B too
+    expect(results.map((m) => `${m.id} ${m.matched}`)).toEqual(['OMIM:607208 SCN1A', 'OMIM:604403 SCN1A']);
+  });
+
+  test('a word with a digit keeps its ending; one without still loses it', () => {
+    expect(['scn1a', 'col4a3', 'hp0000118', '33069', 'ehlers'].map(matchKey)).toEqual([
+      'scn1a',
+      'col4a3',
+      'hp0000118',
+      '33069',
+      'ehler',
+    ]);
+  });
+});
+
+describe('PhenotypeIndex: an obsolete or alternative HPO id', () => {
+  const index = new PhenotypeIndex([term('HP:0001250', 'Seizure'), term('HP:0012823', 'Clinical modifier')], {
+    aliases: new Map([
+      ['HP:0002279', 'HP:0001250'],
+      ['HP:0000004', 'HP:0012823'],
+    ]),
+  });
+
+  test('finds the current term, and says which id matched', () => {
+    expect(index.search('HP:0000004', 10)).toEqual([
+      { id: 'HP:0012823', label: 'Clinical modifier', matched: 'HP:0000004', matchedKind: 'id' },
+    ]);
+    expect(index.search(' hp:0002279 ', 10)).toEqual([
+      { id: 'HP:0001250', label: 'Seizure', matched: 'HP:0002279', matchedKind: 'id' },
+    ]);
+    // the current id still matches itself
+    expect(index.search('HP:0001250', 10)[0]).toMatchObject({ id: 'HP:0001250', matched: 'HP:0001250' });
+  });
+});
+
 describe('PhenotypeIndex matches Spanish word endings', () => {
   const index = new PhenotypeIndex([
     term('HP:0002616', 'Aortic root aneurysm', { label: 'Aneurisma de la raíz aórtica' }),

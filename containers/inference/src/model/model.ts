@@ -3,6 +3,9 @@ import { SupportIndex, topIndices } from './listing';
 import { type ProfileSource, suggestFindings } from './next-findings';
 import type { CatalogDisease, DiseaseCategory, Evidences, Manifest, Vocabulary } from './package-types';
 import { otherLabels, PhenotypeIndex, type SearchEntry } from './phenotype-index';
+import { TermResolver, type Warning } from './term-resolver';
+
+export type { Warning } from './term-resolver';
 
 export type Sex = 'unknown' | 'female' | 'male';
 const SEX_CODE: Record<Sex, bigint> = { unknown: 0n, female: 1n, male: 2n };
@@ -19,26 +22,13 @@ export interface DiagnosisInput {
 
 /**
  * Below this many findings (observed phenotypes and questionnaire answers) the answer carries FEW_FINDINGS. Measured on
- * run 20261202-162854 (`fewFindings` in evaluation.json), findings drawn from held-out DDXPlus patients / simulated
- * rare-disease patients, top-1: one finding 0.36 / 0.07, two 0.64 / 0.28, three 0.81 / 0.57, four 0.88 / 0.69
+ * run 20261203-115222 (`fewFindings` in evaluation.json), findings drawn from held-out DDXPlus patients / simulated
+ * rare-disease patients, top-1: one finding 0.38 / 0.07, two 0.64 / 0.28, three 0.83 / 0.57, four 0.88 / 0.69
  * (docs/model-card.md; 0.21 / 0.09 and 0.45 / 0.35 with one and two when the threshold was set).
  */
 export const MIN_FINDINGS = 3;
 /** How many leading candidates the findings to look for next are chosen to separate: the page shows ten. */
 export const SUGGEST_AMONG = 10;
-
-export interface Warning {
-  readonly code:
-    | 'UNKNOWN_PHENOTYPE'
-    | 'REDIRECTED_PHENOTYPE'
-    | 'DUPLICATE_PHENOTYPE'
-    | 'CONFLICTING_PHENOTYPE'
-    | 'UNKNOWN_EVIDENCE'
-    | 'FEW_FINDINGS'
-    | 'NO_SUPPORTED_CANDIDATE';
-  readonly id: string;
-  readonly message: string;
-}
 
 export interface Candidate {
   readonly rank: number;
@@ -79,27 +69,29 @@ export interface Prediction {
   readonly specialistReview: boolean;
   readonly warnings: Warning[];
   readonly suggestedFindings: SuggestedFinding[];
-  /** Resolved, de-duplicated term ids actually fed to the model (audit and drift). */
+  /** Resolved, de-duplicated findings actually fed to the model (audit and drift). */
   readonly observed: string[];
   readonly excluded: string[];
+  /** The questionnaire tokens the model knows, as sent: the answers it used (audit, and so training). */
+  readonly evidences: string[];
+  /** The tokens sent that the model does not know (each an UNKNOWN_EVIDENCE warning): ignored, but audited. */
+  readonly unknownEvidences: string[];
   readonly systems: string[];
 }
-
-/** Follow alt/obsolete redirects a bounded number of times: a cycle in a bad vocabulary must not hang a request. */
-const MAX_REDIRECTS = 8;
 
 /** A verified, warmed-up model package and the indexes built from it at load time. */
 export class Model {
   public readonly phenotypes: PhenotypeIndex;
   /** Type-ahead over the catalog (names, xrefs, genes): a clinician correcting a diagnosis looks the disease up. */
   public readonly diseases: PhenotypeIndex;
-  private readonly termIndex: Map<string, number>;
+  /** Ids to vocabulary rows (redirects followed), ancestors, and which terms are findings. */
+  private readonly terms: TermResolver;
   private readonly tokenIndex: Map<string, number>;
   private readonly diseaseIndex: Map<string, number>;
   /** xref (an Orphanet or DECIPHER id folded into an OMIM entry) -> the entry that holds it. */
   private readonly xrefIndex = new Map<string, number>();
   /** Ancestors of every term, itself included: supporting/contradicting findings compare through them. */
-  private readonly ancestors: Set<number>[];
+  private readonly ancestors: readonly Set<number>[];
   private readonly diseaseTerms: number[][];
   /** diseaseTerms' annotated frequencies, in the same order (the findings to look for next weigh them). */
   private readonly diseaseFrequencies: number[][];
@@ -118,15 +110,14 @@ export class Model {
     public readonly evidences: Evidences,
     private readonly session: ort.InferenceSession,
   ) {
-    this.termIndex = new Map(vocabulary.terms.map((t, i) => [t.id, i]));
+    this.terms = new TermResolver(vocabulary);
     this.tokenIndex = new Map(evidences.tokens.map((t, i) => [t, i]));
     this.diseaseIndex = new Map(catalog.map((d, i) => [d.id, i]));
     catalog.forEach((d, i) => {
       for (const x of d.xrefs) if (!this.diseaseIndex.has(x) && !this.xrefIndex.has(x)) this.xrefIndex.set(x, i);
     });
-    this.ancestors = vocabulary.terms.map(() => new Set<number>());
-    for (let i = 0; i < vocabulary.terms.length; i++) this.collectAncestors(i);
-    const known = (id: string) => this.termIndex.get(id);
+    this.ancestors = this.terms.ancestors;
+    const known = (id: string) => this.terms.index(id);
     const own = catalog.map((d) =>
       d.phenotypes.flatMap((p) => {
         const i = known(p.id);
@@ -152,7 +143,17 @@ export class Model {
     );
     const annotatedIn = new Array<number>(vocabulary.terms.length).fill(0);
     for (const terms of this.diseaseTerms) for (const t of terms) annotatedIn[t]++;
-    this.phenotypes = new PhenotypeIndex(vocabulary.terms, { popularity: annotatedIn });
+    // The search offers findings only: an inheritance mode or onset term would be ignored (NOT_A_FINDING) once
+    // entered. An obsolete or alternative id finds its current term, as a diagnosis request resolves it.
+    const searchable = vocabulary.terms.flatMap((_, i) => (this.terms.isFinding(i) ? [i] : []));
+    const findingIds = new Set(searchable.map((i) => vocabulary.terms[i].id));
+    this.phenotypes = new PhenotypeIndex(
+      searchable.map((i) => vocabulary.terms[i]),
+      {
+        popularity: searchable.map((i) => annotatedIn[i]),
+        aliases: new Map([...this.terms.aliases()].filter(([, id]) => findingIds.has(id))),
+      },
+    );
     this.diseases = new PhenotypeIndex(
       // other-language names are searched too: a clinician types "neumonía" as well as "pneumonia"
       catalog.map((d) => ({
@@ -183,14 +184,14 @@ export class Model {
   }
 
   public term(id: string): Vocabulary['terms'][number] | undefined {
-    const i = this.termIndex.get(id);
+    const i = this.terms.index(id);
     return i === undefined ? undefined : this.vocabulary.terms[i];
   }
 
   public async predict(input: DiagnosisInput): Promise<Prediction> {
     const warnings: Warning[] = [];
-    const observed = this.resolveAll(input.observed, warnings);
-    const excluded = this.resolveAll(input.excluded, warnings).filter((i) => {
+    const observed = this.terms.resolveAll(input.observed, warnings);
+    const excluded = this.terms.resolveAll(input.excluded, warnings).filter((i) => {
       if (!observed.includes(i)) return true;
       const id = this.vocabulary.terms[i].id;
       warnings.push({
@@ -201,11 +202,17 @@ export class Model {
       return false;
     });
     const evidence = new Float32Array(this.manifest.counts.evidenceTokens);
+    const evidences: string[] = [];
+    const unknownEvidences: string[] = [];
     for (const token of input.evidences) {
       const i = this.tokenIndex.get(token);
       if (i === undefined) {
+        unknownEvidences.push(token);
         warnings.push({ code: 'UNKNOWN_EVIDENCE', id: token, message: `${token} is not an evidence of this model` });
-      } else evidence[i] = 1;
+      } else {
+        evidences.push(token);
+        evidence[i] = 1;
+      }
     }
     const findings = observed.length + evidence.reduce((n, v) => n + v, 0);
     if (findings < MIN_FINDINGS) {
@@ -221,7 +228,7 @@ export class Model {
     }
     const out = await this.run(observed, excluded, evidence, input.ageYears ?? -1, SEX_CODE[input.sex]);
     const probabilities = out.probabilities.data as Float32Array;
-    const answered = [...new Set(input.evidences.filter((t) => this.tokenIndex.has(t)).map((t) => t.split('_@_')[0]))];
+    const answered = [...new Set(evidences.map((t) => t.split('_@_')[0]))];
     let shown = this.support.listed(probabilities, Math.max(input.topK, SUGGEST_AMONG), observed, answered);
     if (shown.length === 0) {
       warnings.push({
@@ -257,6 +264,8 @@ export class Model {
       suggestedFindings: this.nextFindings(probabilities, shown.slice(0, SUGGEST_AMONG), observed, excluded),
       observed: ids(observed),
       excluded: ids(excluded),
+      evidences,
+      unknownEvidences,
       systems: observed.map((i) => this.vocabulary.terms[i].system).filter((s): s is string => s !== null),
     };
   }
@@ -282,45 +291,6 @@ export class Model {
       age: new ort.Tensor('float32', Float32Array.of(age), [1]),
       sex: new ort.Tensor('int64', BigInt64Array.of(sex), [1]),
     });
-  }
-
-  private resolveAll(ids: readonly string[], warnings: Warning[]): number[] {
-    const out: number[] = [];
-    for (const id of ids) {
-      const i = this.resolve(id, warnings);
-      if (i === undefined) continue;
-      if (out.includes(i)) {
-        const resolved = this.vocabulary.terms[i].id;
-        warnings.push({ code: 'DUPLICATE_PHENOTYPE', id, message: `${id} repeats ${resolved}; counted once` });
-      } else out.push(i);
-    }
-    return out;
-  }
-
-  private resolve(id: string, warnings: Warning[]): number | undefined {
-    let current = id;
-    for (let hops = 0; hops <= MAX_REDIRECTS; hops++) {
-      const i = this.termIndex.get(current);
-      if (i !== undefined) {
-        if (current !== id) {
-          warnings.push({
-            code: 'REDIRECTED_PHENOTYPE',
-            id,
-            message: `${id} is obsolete or an alternative id; used ${current}`,
-          });
-        }
-        return i;
-      }
-      const next = this.vocabulary.redirects[current];
-      if (next === undefined) break;
-      current = next;
-    }
-    warnings.push({
-      code: 'UNKNOWN_PHENOTYPE',
-      id,
-      message: `${id} is not in the model's vocabulary (HPO ${this.vocabulary.hpoVersion}); ignored`,
-    });
-    return undefined;
   }
 
   /** The findings that would best separate the leading candidates the list shows, whatever topK the client asked for. */
@@ -360,17 +330,6 @@ export class Model {
         ...observed.filter((q) => this.diseaseExcluded[d].has(q)),
       ].map(id),
     };
-  }
-
-  private collectAncestors(start: number): void {
-    const set = this.ancestors[start];
-    const stack = [start];
-    while (stack.length) {
-      const i = stack.pop()!;
-      if (set.has(i)) continue;
-      set.add(i);
-      for (const p of this.vocabulary.terms[i].parents) stack.push(p);
-    }
   }
 }
 

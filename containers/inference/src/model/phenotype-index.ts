@@ -39,8 +39,11 @@ function words(text: string): string[] {
  * "renal" and "Pie plano". A word of five letters or more loses its final vowel or plural ending when four letters
  * or more remain (which also lets "seizures" find Seizure); otherwise a word of four letters or more loses only a
  * plural s after a vowel ("pies", "manos"); a shorter word keeps its ending, so "ano" does not become "an".
+ * A word with a digit is a gene symbol, an id or a number, never a Spanish noun: it keeps its ending, or "scn1a"
+ * would become "scn1" and rank Brugada syndrome (SCN1B) before Dravet syndrome (SCN1A).
  */
 export function matchKey(word: string): string {
+  if (/\d/.test(word)) return word;
   const stem = word.replace(/(?:os|as|es|o|a|e|s)$/, '');
   if (word.length >= 5 && stem.length >= 4) return stem;
   return word.length >= 4 && /[aeiou]s$/.test(word) ? word.slice(0, -1) : word;
@@ -133,6 +136,8 @@ export interface IndexOptions {
   readonly popularity?: readonly number[];
   /** Per entry, synonyms that are ids or symbols (a disease's xrefs and genes): ranked alike in every language. */
   readonly neutral?: readonly (readonly string[])[];
+  /** Other ids of an entry (an HPO term's alternative and obsolete ids) -> its id: an exact one finds the entry. */
+  readonly aliases?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -144,6 +149,7 @@ export class PhenotypeIndex {
   private readonly names: Name[] = [];
   private readonly words: { word: string; name: number }[] = [];
   private readonly byId = new Map<string, number>();
+  private readonly aliases: ReadonlyMap<string, string>;
   private readonly bonus: number[];
   /** Rankings of the one- and two-letter queries that match something, per language. */
   private readonly short = new Map<string, PhenotypeMatch[]>();
@@ -152,6 +158,7 @@ export class PhenotypeIndex {
     private readonly terms: readonly SearchEntry[],
     options: IndexOptions = {},
   ) {
+    this.aliases = options.aliases ?? new Map();
     this.bonus = terms.map((_, i) => Math.round(RANK.perDecade * Math.log10(1 + (options.popularity?.[i] ?? 0))));
     terms.forEach((t, i) => {
       this.byId.set(t.id, i);
@@ -172,10 +179,10 @@ export class PhenotypeIndex {
   /** `lang`: the clinician's language; names in it rank first. */
   public search(query: string, limit: number, lang: string = SOURCE_LANGUAGE): PhenotypeMatch[] {
     const trimmed = query.trim();
-    const exact = this.byId.get(trimmed) ?? this.byId.get(trimmed.toUpperCase());
+    const exact = this.exactId(trimmed) ?? this.exactId(trimmed.toUpperCase());
     if (exact !== undefined) {
-      const t = this.terms[exact];
-      return [{ id: t.id, label: t.label, ...labelsOf(t), matched: t.id, matchedKind: 'id' }];
+      const t = this.terms[exact.entry];
+      return [{ id: t.id, label: t.label, ...labelsOf(t), matched: exact.id, matchedKind: 'id' }];
     }
     const qWords = words(trimmed);
     if (qWords.length === 0) return [];
@@ -193,6 +200,13 @@ export class PhenotypeIndex {
       return ranked.slice(0, limit);
     }
     return this.rank(qWords, lang, limit);
+  }
+
+  /** The entry with this id or alias, and the id as matched (an obsolete id answers its current term). */
+  private exactId(id: string): { entry: number; id: string } | undefined {
+    const alias = this.aliases.get(id);
+    const entry = this.byId.get(id) ?? (alias === undefined ? undefined : this.byId.get(alias));
+    return entry === undefined ? undefined : { entry, id };
   }
 
   private rank(qWords: string[], lang: string, limit: number): PhenotypeMatch[] {

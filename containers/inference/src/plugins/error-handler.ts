@@ -29,6 +29,30 @@ const REASON: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+const kib = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
+
+/** The media type a client sent, as far as it is one: the header is free text (it is not logged either). */
+const mediaType = (header: string | undefined) =>
+  header
+    ?.split(';')[0]
+    .trim()
+    .replace(/[^\w.+/-]/g, '')
+    .slice(0, 60);
+
+/** Fastify's own refusals of a body, worded to say what was wrong and what to send (the log keeps Fastify's words). */
+function bodyRefusal(err: FastifyError, request: FastifyRequest): string | undefined {
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return `the request body is too large: the limit is ${kib(request.routeOptions.bodyLimit)}`;
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const sent = mediaType(request.headers['content-type']);
+    return sent
+      ? `content-type ${sent} is not supported; send application/json`
+      : 'the body has no content-type; send application/json';
+  }
+  return undefined;
+}
+
 /**
  * The one error handler: 4xx keep their message (it says what was wrong), 5xx are logged with the stack and answered
  * with a generic message. Request bodies are never logged: they may hold clinical data.
@@ -37,14 +61,16 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     const status = err instanceof HttpError ? err.statusCode : (err.statusCode ?? 500);
     const statusCode = status >= 400 && status < 600 ? status : 500;
-    let message = err.message;
+    // the reworded refusal quotes the request's content-type header; the log line keeps Fastify's generic message
+    const reason = err.message;
+    let message = (!(err instanceof HttpError) && bodyRefusal(err, request)) || reason;
     if ('validation' in err && err.validation) {
       message = `invalid request: ${err.message}`;
     } else if (statusCode >= 500 && !(err instanceof HttpError)) {
       request.log.error({ err }, 'request failed');
       message = 'internal error; the request id is in the x-request-id header';
     } else {
-      request.log.info({ statusCode, reason: message }, 'request refused');
+      request.log.info({ statusCode, reason }, 'request refused');
     }
     reply
       .code(statusCode)

@@ -2,13 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import type { ServiceConfig } from '../config';
 
 const UNLIMITED = new Set(['/healthz', '/readyz']);
+/**
+ * Health checks by their route, never by the raw URL: `/healthz?x=1` is the same check, and was rate limited and shed
+ * when the URL with its query string was compared.
+ */
+const isHealthCheck = (request: FastifyRequest) => UNLIMITED.has(request.routeOptions.url ?? '');
 const RETRY_AFTER_S = 5;
+/** The rate limit's window; the 429 names it (the plugin's `after` is the time left until it resets, not the window). */
+const RATE_WINDOW = { ms: 60_000, name: 'minute' } as const;
 
 /** helmet's defaults with a CSP for the same-origin clinician page (no inline scripts or styles, no framing). */
 const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
@@ -69,7 +76,7 @@ function overloaded(reply: FastifyReply, reason: string): void {
 function shedBeyond(app: FastifyInstance, max: number): void {
   let inFlight = 0;
   app.addHook('onRequest', (request, reply, done) => {
-    if (UNLIMITED.has(request.url)) return done();
+    if (isHealthCheck(request)) return done();
     if (inFlight >= max) {
       overloaded(reply, `the service has ${max} requests in progress, its limit`);
       return;
@@ -100,13 +107,13 @@ async function security(app: FastifyInstance, opts: { config: ServiceConfig }): 
   });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
+    timeWindow: RATE_WINDOW.ms,
     // Health checks come from the load balancer's few addresses and must never be throttled.
-    allowList: (request) => UNLIMITED.has(request.url),
+    allowList: isHealthCheck,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',
-      message: `rate limit of ${context.max} requests per ${context.after === '1 minute' ? 'minute' : context.after} exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      message: `rate limit of ${context.max} requests per ${RATE_WINDOW.name} exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`,
     }),
   });
   shedBeyond(app, config.maxInFlight);
@@ -116,7 +123,7 @@ async function security(app: FastifyInstance, opts: { config: ServiceConfig }): 
     // Health checks are answered even when overloaded, as the rate limit exempts them: the load balancer must not
     // replace a task for being busy (returning nothing lets the request through).
     pressureHandler: (request, reply, type, value) => {
-      if (UNLIMITED.has(request.routeOptions.url ?? '')) return;
+      if (isHealthCheck(request)) return;
       overloaded(reply, `the service is overloaded (${type} ${value})`);
     },
   });

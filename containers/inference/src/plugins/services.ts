@@ -22,18 +22,26 @@ export interface RecentPrediction {
   readonly sex: Sex;
 }
 
+/** A recent request as feedback checks and labels it. */
+export interface RecentRequest {
+  /** Written with the label (the feedback record's `input`). */
+  readonly input: RecentPrediction;
+  /** The diseaseIds of the differential as returned: a confirmation names one of them. */
+  readonly differential: readonly string[];
+}
+
 /** Feedback usually follows within minutes; older requests are joined with the audit log by requestId instead. */
 const RECENT_PREDICTIONS = 10_000;
 
 export class RecentPredictions {
-  private readonly map = new Map<string, RecentPrediction>();
+  private readonly map = new Map<string, RecentRequest>();
 
-  public set(requestId: string, prediction: RecentPrediction): void {
-    this.map.set(requestId, prediction);
+  public set(requestId: string, request: RecentRequest): void {
+    this.map.set(requestId, request);
     if (this.map.size > RECENT_PREDICTIONS) this.map.delete(this.map.keys().next().value as string);
   }
 
-  public get(requestId: string): RecentPrediction | undefined {
+  public get(requestId: string): RecentRequest | undefined {
     return this.map.get(requestId);
   }
 }
@@ -70,11 +78,20 @@ async function services(app: FastifyInstance, opts: ServicesOptions): Promise<vo
   const models = new ModelManager(opts.locator ?? createLocator(config.model), app.log);
   // A torn last line is a record a crash interrupted before it was acknowledged: kept aside, never mixed with new ones.
   const repaired = (repair: object) => app.log.warn(repair, 'torn last line moved aside; the file continues after it');
+  // Each writer locks its directory; a second service on this DXOPS_HOME stops here (storage/dir-lock.ts).
+  const audit = new JsonlWriter(join(config.dxopsHome, 'audit'), 'audit', repaired);
+  let feedback: JsonlWriter;
+  try {
+    feedback = new JsonlWriter(join(config.dxopsHome, 'feedback'), 'feedback', repaired);
+  } catch (err) {
+    await audit.close(); // releases the audit directory's lock
+    throw err;
+  }
   const dx: Services = {
     config,
     models,
-    audit: new JsonlWriter(join(config.dxopsHome, 'audit'), 'audit', repaired),
-    feedback: new JsonlWriter(join(config.dxopsHome, 'feedback'), 'feedback', repaired),
+    audit,
+    feedback,
     metrics: new ServiceMetrics(),
     recent: new RecentPredictions(),
     shippers: [],

@@ -23,14 +23,16 @@ export default async function diagnoses(app: FastifyInstance): Promise<void> {
       const prediction = await model.predict(input);
       const band = ageBand(input.ageYears);
       const top = prediction.differential[0];
-      // The audit record holds codes, bands and scores only: no names, free text or ids other than requestId.
+      // The audit record holds codes, bands and scores only: no names, free text or ids other than requestId. Its
+      // inputs are what the model used (training reads them); the tokens it ignored are kept beside them.
       const record = {
         timestamp: new Date().toISOString(),
         requestId: request.id,
         modelVersion: prediction.modelVersion,
         observed: prediction.observed,
         excluded: prediction.excluded,
-        evidences: input.evidences,
+        evidences: prediction.evidences,
+        unknownEvidences: prediction.unknownEvidences,
         ageBand: band,
         sex: input.sex,
         topK: prediction.differential.map((c) => ({ diseaseId: c.diseaseId, probability: c.probability })),
@@ -53,12 +55,15 @@ export default async function diagnoses(app: FastifyInstance): Promise<void> {
       });
       if (top) app.dx.metrics.observePrediction(top.category, prediction.specialistReview);
       app.dx.recent.set(request.id, {
-        modelVersion: prediction.modelVersion,
-        observed: prediction.observed,
-        excluded: prediction.excluded,
-        evidences: [...input.evidences],
-        ageBand: band,
-        sex: input.sex,
+        input: {
+          modelVersion: prediction.modelVersion,
+          observed: prediction.observed,
+          excluded: prediction.excluded,
+          evidences: prediction.evidences,
+          ageBand: band,
+          sex: input.sex,
+        },
+        differential: prediction.differential.map((c) => c.diseaseId),
       });
       return {
         requestId: request.id,

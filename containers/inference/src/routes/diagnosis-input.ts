@@ -1,8 +1,9 @@
 import type { FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { badRequest } from '../errors';
 import type { DiagnosisInput, Sex } from '../model/model';
-import { phenopacketAge, TimeElementError } from '../model/time-element';
-import { AGE_DURATION_FORMAT, type DiagnosisRequest } from '../schemas';
+import { isoDurationYears, phenopacketAge, type TimeElement, TimeElementError } from '../model/time-element';
+import type { DiagnosisRequest } from '../schemas';
+import { quoted, validationMessage } from '../validation-messages';
 
 const PHENOPACKET_SEX: Record<string, Sex> = {
   FEMALE: 'female',
@@ -12,6 +13,7 @@ const PHENOPACKET_SEX: Record<string, Sex> = {
 };
 
 const NATIVE_FIELDS = ['phenotypes', 'age', 'sex', 'evidences'] as const;
+const BODY_FIELDS = new Set<string>([...NATIVE_FIELDS, 'phenopacket', 'topK']);
 
 /** A value the schema will judge (a wrong type is its business) or a non-empty list of findings. */
 const hasFindings = (value: unknown) => value !== undefined && (!Array.isArray(value) || value.length > 0);
@@ -33,7 +35,12 @@ export async function checkDiagnosisForm(request: FastifyRequest): Promise<void>
       throw badRequest('phenopacket.phenotypicFeatures is empty: give at least one finding');
     }
   } else if (!hasFindings(fields.phenotypes) && !hasFindings(fields.evidences)) {
-    throw badRequest('the body needs at least one entry in phenotypes or evidences, or a phenopacket');
+    // a misspelt field (`Phenotypes`) is the likely reason, and the schema would name it only after this check
+    const unknown = Object.keys(fields).find((f) => !BODY_FIELDS.has(f));
+    const needs = 'needs at least one entry in phenotypes or evidences, or a phenopacket';
+    throw badRequest(
+      unknown === undefined ? `the body ${needs}` : `body has an unknown field ${quoted(unknown)} and ${needs}`,
+    );
   }
 }
 
@@ -46,13 +53,29 @@ export function diagnosisErrorFormatter(errors: FastifySchemaValidationError[], 
     (e) => e.instancePath === '' && e.keyword === 'required' && e.params.missingProperty === 'phenopacket',
   );
   const branch = native ? '#/anyOf/0/' : '#/anyOf/1/';
-  const chosen = errors.filter((e) => e.schemaPath.startsWith(branch) && e.keyword !== 'anyOf');
-  const shown = chosen.length > 0 ? chosen : errors;
-  const message = (e: FastifySchemaValidationError) =>
-    e.keyword === 'format' && e.params.format === AGE_DURATION_FORMAT
-      ? 'must be an ISO 8601 duration of at most 130 years'
-      : e.message;
-  return new Error(shown.map((e) => `${dataVar}${e.instancePath} ${message(e)}`).join(', '));
+  const chosen = errors.filter((e) => e.schemaPath.startsWith(branch));
+  return new Error(validationMessage(chosen.length > 0 ? chosen : errors, dataVar));
+}
+
+type Phenopacket = Extract<DiagnosisRequest, { phenopacket: unknown }>['phenopacket'];
+
+/**
+ * A range that starts after it ends contradicts itself (its midpoint would be read as an age all the same); JSON
+ * Schema cannot compare two values, so the check is here. The message names the field, as the schema's do.
+ */
+function checkAgeRanges(p: Phenopacket): void {
+  type Dated = [where: string, time: TimeElement | undefined];
+  const times: Dated[] = [
+    ['subject/timeAtLastEncounter', p.subject?.timeAtLastEncounter],
+    ...p.phenotypicFeatures.map((f, i): Dated => [`phenotypicFeatures/${i}/onset`, f.onset]),
+  ];
+  for (const [where, time] of times) {
+    const start = time?.ageRange?.start?.iso8601duration;
+    const end = time?.ageRange?.end?.iso8601duration;
+    if ((isoDurationYears(start) ?? 0) > (isoDurationYears(end) ?? Number.POSITIVE_INFINITY)) {
+      throw badRequest(`body/phenopacket/${where}/ageRange starts after it ends (start ${start}, end ${end})`);
+    }
+  }
 }
 
 /**
@@ -60,7 +83,8 @@ export function diagnosisErrorFormatter(errors: FastifySchemaValidationError[], 
  * service does not take (docs/security.md), so it gives no age. The schema admits only readable forms; a failure
  * would still be a 400.
  */
-function phenopacketYears(p: Extract<DiagnosisRequest, { phenopacket: unknown }>['phenopacket']): number | undefined {
+function phenopacketYears(p: Phenopacket): number | undefined {
+  checkAgeRanges(p);
   try {
     return phenopacketAge({
       subject: { timeAtLastEncounter: p.subject?.timeAtLastEncounter },

@@ -40,7 +40,8 @@ export default async function health(app: FastifyInstance): Promise<void> {
         // Prometheus text exposition, not JSON: declared so the OpenAPI document says what a scraper receives.
         response: {
           200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: Type.String() } } },
-          ...errors(401, 429),
+          // 503: unlike the health checks, a scrape is shed when the service is overloaded (plugins/security.ts)
+          ...errors(401, 429, 503),
         },
       },
     },

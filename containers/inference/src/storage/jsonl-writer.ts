@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type FileHandle, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DirLock } from './dir-lock';
 
 interface Pending {
   readonly line: string;
@@ -16,11 +17,14 @@ interface Pending {
  * line from a failed write. A torn last line left by a crash (kill -9 during a write: a record that was never
  * acknowledged) is found when the file is opened again: it is moved to `<file>.<offset>.torn` beside the file and
  * the file truncated to its last whole line, so the next record starts on a line of its own.
+ * Both repairs assume this writer is the directory's only one: it holds the directory's lock (dir-lock.ts) from
+ * construction until `close()`, and a second process on the same directory refuses to start.
  */
 export class JsonlWriter {
   private pending: Pending[] = [];
   private flushing?: Promise<void>;
   private file?: { readonly day: string; readonly handle: FileHandle; size: number };
+  private readonly lock: DirLock;
 
   constructor(
     private readonly dir: string,
@@ -29,6 +33,7 @@ export class JsonlWriter {
     private readonly onRepair?: (repair: { file: string; offset: number; bytes: number; movedTo: string }) => void,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.lock = DirLock.acquire(dir);
   }
 
   public append(record: object): Promise<void> {
@@ -40,8 +45,12 @@ export class JsonlWriter {
 
   public async close(): Promise<void> {
     while (this.flushing) await this.flushing;
-    await this.file?.handle.close();
-    this.file = undefined;
+    try {
+      await this.file?.handle.close();
+    } finally {
+      this.file = undefined;
+      this.lock.release();
+    }
   }
 
   /**

@@ -70,6 +70,18 @@ def test_a_later_correction_supersedes_the_earlier_confirmation(ref):
     assert len(superseded) == 1 and "2026-12-01T09:00:00Z" in superseded[0][7]
 
 
+def test_a_token_the_service_ignored_does_not_quarantine_the_label(ref):
+    # GIVEN the audit record of a request with an unknown token, as the service writes it: the answers the model used
+    # in evidences, the ignored token (answered with UNKNOWN_EVIDENCE) apart
+    audit = {**_audit("req-6"), "evidences": ["E_91"], "unknownEvidences": ["E_54"]}
+    label = _feedback("req-6", "DDXPLUS:URTI", "2026-12-01T08:00:00Z", with_input=False)
+    # WHEN
+    (row,) = fb.stage_request(_items(audit, label), ref)
+    # THEN the label trains on what the model used
+    assert row[6] is None, row[7]
+    assert row[12] == ["E_91"]
+
+
 def test_audit_records_without_feedback_are_unlabeled_and_produce_no_row(ref):
     assert fb.stage_request(_items(_audit("req-5")), ref) == []
 
