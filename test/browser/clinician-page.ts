@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator } from 'playwright-core';
 import { startServer } from '../containers/inference/server-process';
+import { formBehaviour } from './form-behaviour';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'model-package', 'v1');
 const TINY_PACKAGE = join(__dirname, '..', 'fixtures', 'generated', 'package');
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     await firstOption.click();
     await page.locator('#findings li', { hasText: 'Fiebre' }).waitFor();
     await page.locator('#findings li', { hasText: 'Tos' }).getByRole('button', { name: 'Presente' }).click();
-    await page.getByLabel('Edad (años)').fill('3');
+    await page.getByLabel('Edad', { exact: true }).fill('3');
     await page.locator('#sex').selectOption('female');
     await page.getByRole('button', { name: 'Obtener diagnóstico diferencial' }).click();
 
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
     await correct.fill('síndrome de Jacobsen');
     await page.getByRole('option', { name: /Jacobsen syndrome/ }).click();
     await page.getByText('Corrección registrada: Jacobsen syndrome ✓').waitFor();
+    // the correction replaces the confirmation: one recorded diagnosis per result, as in the feedback ingested
+    await first.getByRole('button', { name: 'Confirmar diagnóstico: Dravet syndrome' }).waitFor();
 
     // WHEN the case is exported: a phenopacket, and the summary for the clinical record
     const [download] = await Promise.all([
@@ -127,6 +130,10 @@ async function main(): Promise<void> {
     assert.equal(packet.subject.sex, 'FEMALE');
     assert.equal(packet.interpretations[0].diagnosis.disease.id, 'OMIM:147791');
     assert.equal(packet.metaData.phenopacketSchemaVersion, '2.0');
+    assert.deepEqual(
+      packet.metaData.resources.map((r: { id: string }) => r.id),
+      ['hp', 'omim'],
+    );
     // AND the API takes it back, answering with the same first candidate
     const again = await page.request.post(`${server.url}/v1/diagnoses`, { data: { phenopacket: packet } });
     assert.equal(again.status(), 200);
@@ -144,9 +151,9 @@ async function main(): Promise<void> {
     await next.waitFor();
     const nextId = (await next.getAttribute('data-id')) ?? '';
     assert.match(await text(next), /en \d+ de los \d+ primeros/);
-    // each answer button names its finding, and the count says which candidates have it on hover
+    // each answer button names its finding, and the count opens to say which candidates have it
     const nextLabel = (await next.locator('.name').textContent())?.split(' HP:')[0] ?? '';
-    assert.ok((await next.locator('.found-in').getAttribute('title'))?.length, 'the candidates that have it');
+    assert.match(await text(next.locator('.found-in')), /primeros\S*[A-Za-z]/);
     await next.getByRole('button', { name: `Presente: ${nextLabel}` }).click();
     // THEN it joins the findings as present, and the recomputed differential no longer suggests it
     await page.locator('#findings li', { hasText: nextId }).getByRole('button', { name: 'Presente' }).waitFor();
@@ -201,6 +208,7 @@ async function main(): Promise<void> {
     await page.getByText('/v1/diagnoses').first().waitFor();
 
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
+    await formBehaviour(browser, server.url);
     await borrowedProfile(browser);
     process.stdout.write(`browser test passed; screenshots in ${SHOTS}\n`);
   } finally {
