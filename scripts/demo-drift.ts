@@ -39,10 +39,16 @@ async function ensureService(): Promise<ChildProcess | undefined> {
   say('service', `starting the local service on ${URL_BASE} (drift window 200 requests, registry polled every 2 s)`);
   const child = spawn(join(ROOT, 'scripts', 'serve.sh'), [], {
     env: { ...process.env, DXOPS_HOME: HOME, DRIFT_WINDOW: '200', MODEL_POLL_MS: '2000', LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
+    // stderr kept: a service that refuses to start (another one writes this DXOPS_HOME's audit log) says why there
+    stdio: ['ignore', 'ignore', 'pipe'],
     detached: true, // its own process group, so stopping it also stops the node process npx started
   });
-  for (let i = 0; i < 120 && !(await ready()); i++) await sleep(500);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  for (let i = 0; i < 120 && child.exitCode === null && !(await ready()); i++) await sleep(500);
+  if (child.exitCode !== null) throw new Error(`the service exited (code ${child.exitCode}): ${stderr.trim()}`);
   if (!(await ready())) throw new Error(`the service did not become ready on ${URL_BASE}`);
   return child;
 }

@@ -29,6 +29,14 @@ class Reference:
     symptom_hpo: dict[str, str | None]
     # Kaggle disease name (trimmed) -> (diagnosis_id, diagnosis_name)
     kaggle_diseases: dict[str, tuple[str, str]]
+    # current ids outside Phenotypic abnormality (HP:0000118): the roots, inheritance modes, onsets, modifiers. They
+    # describe a disease or a finding, not a patient; the service drops them with NOT_A_FINDING, and so does ingest
+    not_findings: frozenset[str] = frozenset()
+
+
+def not_findings(ontology) -> frozenset[str]:
+    """The release's terms that cannot be a patient's finding (see ``Reference.not_findings``)."""
+    return frozenset(t for t in ontology.terms if not ontology.is_phenotypic_abnormality(t))
 
 
 def hpo_resolver(ontology) -> dict[str, str]:

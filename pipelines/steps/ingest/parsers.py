@@ -127,12 +127,16 @@ def _phenopacket(packet: dict, ref: Reference) -> Parsed:
 
 
 def resolve_hpo(term: str, ref: Reference, notes: list[tuple[str, str]]) -> str | None:
-    """The current id of an HPO id (alt and obsolete ids redirected), noting what was redirected or unresolved."""
+    """The current id of an HPO id (alt and obsolete ids redirected), noting what was redirected or unresolved; None
+    for a term that is not a finding (``Reference.not_findings``), noted too."""
     current = ref.hpo.get(term)
     if current is None:
         notes.append((r.UNRESOLVED_HPO, term))
     elif current != term:
         notes.append((r.REDIRECTED_HPO, f"{term}>{current}"))
+    if current in ref.not_findings:
+        notes.append((r.NOT_A_FINDING, current))
+        return None
     return current
 
 

@@ -147,5 +147,6 @@ def load_reference(spark, options: Options, roots: dict[str, str], with_ddxplus:
         evidence_hpo=m.parse_term_mapping(texts[m.DDXPLUS_EVIDENCES], m.DDXPLUS_EVIDENCES, resolve.get),
         symptom_hpo=m.parse_term_mapping(texts[m.KAGGLE_SYMPTOMS], m.KAGGLE_SYMPTOMS, resolve.get),
         kaggle_diseases=m.parse_disease_mapping(texts[m.KAGGLE_DISEASES], m.KAGGLE_DISEASES),
+        not_findings=m.not_findings(ontology),
     )
     return ref, inputs, coverage

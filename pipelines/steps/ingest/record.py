@@ -31,6 +31,8 @@ FEEDBACK_WITHOUT_INPUT = "feedback_without_input"  # a label whose request has n
 # Term notes: terms that did not make it into `phenotypes` as written; counted in the data-quality report.
 UNRESOLVED_HPO = "unresolved_hpo"
 REDIRECTED_HPO = "redirected_hpo"
+# a term outside Phenotypic abnormality (a root, an inheritance mode, an onset): the service ignores it too
+NOT_A_FINDING = "not_a_finding"
 UNMAPPED_SYMPTOM = "unmapped_symptom"
 UNKNOWN_SYMPTOM = "unknown_symptom"
 UNMAPPED_EVIDENCE = "unmapped_evidence"

@@ -146,6 +146,26 @@ def test_parse_phenopacket_redirects_drops_unresolvable_and_picks_supported_diag
     assert parsed.key == "case-1"
 
 
+def test_parse_phenopacket_drops_terms_that_are_not_findings_as_the_service_does(ref):
+    # GIVEN a finding beside an inheritance mode (observed) and the root (excluded)
+    features = [
+        {"type": {"id": "HP:0001250"}},
+        {"type": {"id": "HP:0000006"}},
+        {"type": {"id": "HP:0000001"}, "excluded": True},
+    ]
+    # WHEN
+    parsed = parsers.parse_phenopacket(_packet(phenotypicFeatures=features), ref)
+    # THEN only the finding is a phenotype, and the two others are noted
+    assert (parsed.record["phenotypes"], parsed.record["excluded_phenotypes"]) == (["HP:0001250"], [])
+    assert sorted(parsed.notes) == [(r.NOT_A_FINDING, "HP:0000001"), (r.NOT_A_FINDING, "HP:0000006")]
+
+
+def test_a_phenopacket_with_no_finding_but_an_inheritance_mode_is_quarantined(ref):
+    with pytest.raises(r.InvalidRecordError) as err:
+        parsers.parse_phenopacket(_packet(phenotypicFeatures=[{"type": {"id": "HP:0000006"}}]), ref)
+    assert err.value.code == r.NO_VALID_PHENOTYPE
+
+
 def test_parse_phenopacket_prefers_interpretation_and_normalises_orphanet_prefix(ref):
     interp = [{"diagnosis": {"disease": {"id": "Orphanet:2308", "label": "Jacobsen syndrome"}}}]
     parsed = parsers.parse_phenopacket(_packet(interpretations=interp), ref)
