@@ -90,8 +90,6 @@ export class Model {
   private readonly diseaseIndex: Map<string, number>;
   /** xref (an Orphanet or DECIPHER id folded into an OMIM entry) -> the entry that holds it. */
   private readonly xrefIndex = new Map<string, number>();
-  /** Ancestors of every term, itself included: supporting/contradicting findings compare through them. */
-  private readonly ancestors: readonly Set<number>[];
   private readonly diseaseTerms: number[][];
   /** diseaseTerms' annotated frequencies, in the same order (the findings to look for next weigh them). */
   private readonly diseaseFrequencies: number[][];
@@ -116,7 +114,6 @@ export class Model {
     catalog.forEach((d, i) => {
       for (const x of d.xrefs) if (!this.diseaseIndex.has(x) && !this.xrefIndex.has(x)) this.xrefIndex.set(x, i);
     });
-    this.ancestors = this.terms.ancestors;
     const known = (id: string) => this.terms.index(id);
     const own = catalog.map((d) =>
       d.phenotypes.flatMap((p) => {
@@ -131,14 +128,14 @@ export class Model {
     this.diseaseTerms = profiles.map((list) => list.map((p) => p.i));
     this.diseaseFrequencies = profiles.map((list) => list.map((p) => p.frequency));
     this.profiles = {
-      ancestors: this.ancestors,
+      ancestors: this.terms.ancestors,
       terms: (d) => this.diseaseTerms[d],
       frequencies: (d) => this.diseaseFrequencies[d],
     };
     this.diseaseExcluded = catalog.map((d) => new Set(d.excludedPhenotypes.map(known).filter((i) => i !== undefined)));
     this.support = new SupportIndex(
       this.diseaseTerms,
-      this.ancestors,
+      this.terms.ancestors,
       catalog.map((d) => d.evidences ?? []),
     );
     const annotatedIn = new Array<number>(vocabulary.terms.length).fill(0);
